@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The metadata document: everything about servers and keys except the secrets.
+ * It is readable and auditable offline without unlocking the keychain.
+ */
+
+/** How keys are minted on a server. */
+export const MintMethod = z.enum(['authorize', 'basic', 'manager']);
+export type MintMethod = z.infer<typeof MintMethod>;
+
+const isoDate = z.string().datetime({ offset: true });
+
+export const ServerRecord = z.object({
+  id: z.string().min(1),
+  /** Normalised base URL, sub-path kept, always ending in `/`. */
+  baseUrl: z.string().url(),
+  name: z.string(),
+  userId: z.string().nullable().default(null),
+  email: z.string().nullable().default(null),
+  serverVersion: z.string().nullable().default(null),
+  mintMethod: MintMethod,
+  /** Local id of the `unrestricted` key used to mint and revoke over REST. */
+  managerKeyId: z.string().nullable().default(null),
+  addedAt: isoDate,
+});
+export type ServerRecord = z.infer<typeof ServerRecord>;
+
+/** The app a key was delegated to, as it claimed to be (unverified). */
+export const DelegatedApp = z.object({
+  name: z.string().nullable(),
+  identifier: z.string().nullable(),
+  /** The loopback callback the key was (or was to be) delivered to. */
+  callback: z.string().nullable(),
+});
+export type DelegatedApp = z.infer<typeof DelegatedApp>;
+
+export const KeyOrigin = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('authorize'),
+    applicationName: z.string().nullable().default(null),
+    applicationIdentifier: z.string().nullable().default(null),
+  }),
+  z.object({ kind: z.literal('rest'), via: z.enum(['basic', 'manager']) }),
+  z.object({ kind: z.literal('imported') }),
+  z.object({
+    kind: z.literal('delegated'),
+    app: DelegatedApp,
+    via: z.enum(['authorize', 'basic', 'manager', 'reused']),
+    delivery: z
+      .object({
+        status: z.enum(['pending', 'delivered', 'failed']),
+        at: isoDate.nullable(),
+        error: z.string().nullable(),
+      })
+      .default({ status: 'pending', at: null, error: null }),
+  }),
+]);
+export type KeyOrigin = z.infer<typeof KeyOrigin>;
+
+/** What the server said the last time the key was checked. */
+export const VerificationResult = z.enum([
+  /** The key works; `permissions` is what the server reported. */
+  'valid',
+  /** 401 with an unknown key: revoked or never existed. */
+  'unknown-key',
+  /** 401 because the owner is locked out, disabled, unconfirmed or unapproved. */
+  'owner-blocked',
+  /** The server could not be reached or answered with an error. */
+  'error',
+]);
+export type VerificationResult = z.infer<typeof VerificationResult>;
+
+export const Verification = z.object({
+  at: isoDate,
+  result: VerificationResult,
+  permissions: z.array(z.string()).nullable().default(null),
+  message: z.string().nullable().default(null),
+});
+export type Verification = z.infer<typeof Verification>;
+
+export const KeyRecord = z.object({
+  id: z.string().min(1),
+  serverId: z.string().min(1),
+  label: z.string(),
+  /** Identifies the key without revealing it (see `fingerprintKey`). */
+  fingerprint: z.string().min(1),
+  /** What the server says the key holds, `policy` or `policy:scope`. */
+  grantedPermissions: z.array(z.string()),
+  /** What was asked for, when known. */
+  requestedPermissions: z.array(z.string()).nullable().default(null),
+  origin: KeyOrigin,
+  /** The BTCPay user that owns the key, when known. */
+  userId: z.string().nullable().default(null),
+  /** The server's `unrestricted` manager credential. */
+  isManager: z.boolean().default(false),
+  createdAt: isoDate,
+  lastVerification: Verification.nullable().default(null),
+  revokedAt: isoDate.nullable().default(null),
+});
+export type KeyRecord = z.infer<typeof KeyRecord>;
+
+/** A remembered consent decision for deep-link requests. */
+export const DelegationDecision = z.object({
+  id: z.string().min(1),
+  serverId: z.string().min(1),
+  applicationIdentifier: z.string(),
+  applicationName: z.string().nullable(),
+  /** The requested permission set, sorted, as a stable key. */
+  permissions: z.array(z.string()),
+  decision: z.enum(['allow', 'deny']),
+  keyId: z.string().nullable().default(null),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable().default(null),
+});
+export type DelegationDecision = z.infer<typeof DelegationDecision>;
+
+export const Settings = z.object({
+  rotationDays: z.number().int().positive().default(180),
+  staleVerificationDays: z.number().int().positive().default(30),
+  authorizeTimeoutSeconds: z.number().int().positive().default(600),
+  keychainTimeoutSeconds: z.number().int().positive().default(60),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const METADATA_VERSION = 1;
+
+export const MetadataDocument = z.object({
+  version: z.literal(METADATA_VERSION),
+  servers: z.array(ServerRecord),
+  keys: z.array(KeyRecord),
+  delegations: z.array(DelegationDecision).default([]),
+  settings: Settings.default(Settings.parse({})),
+});
+export type MetadataDocument = z.infer<typeof MetadataDocument>;
+
+/** An empty document, as a fresh install starts with. */
+export function emptyMetadata(): MetadataDocument {
+  return MetadataDocument.parse({
+    version: METADATA_VERSION,
+    servers: [],
+    keys: [],
+  });
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit, integration and end-to-end suites. Each suite starts the real things it
+// needs (sandbox servers, loopback receivers, Chromium) on port 0 and stops
+// them; the keychain comes from the private D-Bus session scripts/test.sh runs.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    restoreMocks: true,
+  },
+});
