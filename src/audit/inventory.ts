@@ -1,0 +1,70 @@
+import { describePermission, riskClasses } from '../permissions';
+import type { KeyOrigin, KeyRecord, ServerRecord } from '../vault/schema';
+import type { InventoryEntry, PermissionInWords } from './report-schema';
+import { daysSince, isManagerKey } from './rules';
+
+/**
+ * The inventory: every stored key described in words, without its secret,
+ * as an accountant would list it.
+ */
+
+/** One inventory line per key, revoked keys included (with `revokedAt`). */
+export function buildInventory(
+  keys: readonly KeyRecord[],
+  serversById: ReadonlyMap<string, ServerRecord>,
+  now: Date,
+): InventoryEntry[] {
+  return keys.map((key) => ({
+    keyId: key.id,
+    serverId: key.serverId,
+    serverUrl: serversById.get(key.serverId)?.baseUrl ?? null,
+    label: key.label,
+    fingerprint: key.fingerprint,
+    origin: originInWords(key.origin),
+    permissions: key.grantedPermissions.map(permissionInWords),
+    riskClasses: riskClasses(key.grantedPermissions),
+    isManager: isManagerKey(key, serversById),
+    createdAt: key.createdAt,
+    ageDays: daysSince(key.createdAt, now),
+    lastVerification:
+      key.lastVerification === null
+        ? null
+        : {
+            at: key.lastVerification.at,
+            result: key.lastVerification.result,
+          },
+    revokedAt: key.revokedAt,
+  }));
+}
+
+/** A permission's title and the stores it covers, in plain words. */
+export function permissionInWords(permission: string): PermissionInWords {
+  const described = describePermission(permission);
+  return {
+    permission,
+    title: described.title,
+    scope: described.scopeLabel,
+  };
+}
+
+/** Where the key came from, as one short phrase. */
+export function originInWords(origin: KeyOrigin): string {
+  switch (origin.kind) {
+    case 'authorize': {
+      const app = origin.applicationName ?? origin.applicationIdentifier;
+      return app === null
+        ? 'authorized in the browser'
+        : `authorized in the browser for ${app}`;
+    }
+    case 'rest':
+      return origin.via === 'basic'
+        ? 'created with your BTCPay password'
+        : 'created with the manager key';
+    case 'imported':
+      return 'imported (pasted in)';
+    case 'delegated': {
+      const app = origin.app.name ?? origin.app.identifier ?? 'an unnamed app';
+      return `delegated to ${app} (${origin.delivery.status})`;
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import { riskClasses } from '../permissions';
+import type { KeyRecord } from '../vault/schema';
+import {
+  dayOf,
+  daysSince,
+  isManagerKey,
+  keyName,
+  serverName,
+  type DraftFinding,
+  type RuleContext,
+} from './rules';
+
+/**
+ * Rules that look at one active key at a time: what it can do, whether it
+ * was checked against its server, and how old it is.
+ */
+
+/** Every single-key finding for an active (not revoked) key. */
+export function keyFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
+  return [
+    ...capabilityFindings(key, ctx),
+    ...verificationFindings(key, ctx),
+    ...rotationFindings(key, ctx),
+  ];
+}
+
+function about(key: KeyRecord): Pick<DraftFinding, 'keyId' | 'serverId'> {
+  return { keyId: key.id, serverId: key.serverId };
+}
+
+/**
+ * The manager key is unrestricted by design, so it gets its own finding
+ * instead of `unrestricted`; an unrestricted key already covers the narrower
+ * risks, so they are not repeated for it.
+ */
+function capabilityFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
+  const name = keyName(key);
+  const server = serverName(key.serverId, ctx.serversById);
+  if (isManagerKey(key, ctx.serversById)) {
+    return [
+      {
+        rule: 'manager-key',
+        ...about(key),
+        title: `${name} is the manager key of ${server}`,
+        explanation:
+          'The key manager uses this key to create and revoke other keys. ' +
+          'It can do everything your account can, on every store and, for ' +
+          'an admin account, on the whole server.',
+        fix:
+          'Keep it only on this computer and rotate it regularly. If you no ' +
+          'longer create keys from here, revoke it on the server.',
+      },
+    ];
+  }
+
+  const classes = riskClasses(key.grantedPermissions);
+  if (classes.includes('unrestricted')) {
+    return [
+      {
+        rule: 'unrestricted',
+        ...about(key),
+        title: `${name} has unrestricted access to ${server}`,
+        explanation:
+          'Whoever holds this key can do anything your account can: move ' +
+          'funds, change every store, and administer the server if your ' +
+          'account is an admin.',
+        fix:
+          'Replace it with a key that asks only for the permissions the app ' +
+          'needs, then revoke this one.',
+      },
+    ];
+  }
+
+  const findings: DraftFinding[] = [];
+  if (classes.includes('server-admin')) {
+    findings.push({
+      rule: 'server-admin',
+      ...about(key),
+      title: `${name} can administer ${server}`,
+      explanation:
+        'This key holds server-wide permissions: it can change server ' +
+        'settings or manage users, which affects every store on the server.',
+      fix:
+        'Unless this app administers the server, replace the key with one ' +
+        'limited to store permissions and revoke this one.',
+    });
+  }
+  if (classes.includes('moves-funds')) {
+    findings.push({
+      rule: 'moves-funds',
+      ...about(key),
+      title: `${name} can move funds`,
+      explanation:
+        'This key can send money out: create payouts, pull payments or ' +
+        'refunds, or spend from a store wallet.',
+      fix:
+        'Make sure the app holding it needs to pay out. If not, replace it ' +
+        'with a key without those permissions and revoke this one.',
+    });
+  }
+  if (classes.includes('all-stores')) {
+    findings.push({
+      rule: 'all-stores',
+      ...about(key),
+      title: `${name} applies to every store`,
+      explanation:
+        'At least one permission of this key is not limited to a store, so ' +
+        'it covers every store your account can reach, including stores ' +
+        'created later.',
+      fix:
+        'Replace it with a key whose store permissions name the stores the ' +
+        'app needs, then revoke this one.',
+    });
+  }
+  return findings;
+}
+
+function verificationFindings(
+  key: KeyRecord,
+  ctx: RuleContext,
+): DraftFinding[] {
+  const name = keyName(key);
+  const check = key.lastVerification;
+  if (check === null) {
+    return [
+      {
+        rule: 'never-verified',
+        ...about(key),
+        title: `${name} was never checked against its server`,
+        explanation:
+          'The permissions shown for this key are what was recorded when it ' +
+          'was stored; the server has not confirmed them.',
+        fix: `Run "btcpay-keys key verify ${key.id}" while the server is reachable.`,
+      },
+    ];
+  }
+
+  const findings: DraftFinding[] = [];
+  const age = daysSince(check.at, ctx.now);
+  if (age >= ctx.config.staleVerificationDays) {
+    findings.push({
+      rule: 'stale-verification',
+      ...about(key),
+      title: `${name} was last checked ${age} days ago`,
+      explanation:
+        `The last check was on ${dayOf(check.at)} (result: ${check.result}). ` +
+        `Keys should be checked at least every ` +
+        `${ctx.config.staleVerificationDays} days to notice revoked or ` +
+        'changed keys.',
+      fix: `Run "btcpay-keys key verify ${key.id}" while the server is reachable.`,
+    });
+  }
+  if (check.result === 'unknown-key') {
+    findings.push({
+      rule: 'unknown-to-server',
+      ...about(key),
+      title: `The server does not know ${name}`,
+      explanation:
+        `On ${dayOf(check.at)} the server answered that this key does not ` +
+        'exist: it was revoked there, or the server was reset.',
+      fix:
+        'If you still need access, create a new key; then remove this one ' +
+        'from the key manager.',
+    });
+  }
+  const drift = permissionDrift(key.grantedPermissions, check.permissions);
+  if (check.result === 'valid' && drift !== null) {
+    findings.push({
+      rule: 'permission-drift',
+      ...about(key),
+      title: `${name} holds different permissions than recorded`,
+      explanation:
+        `On ${dayOf(check.at)} the server reported ${drift}. The key ` +
+        'manager may be showing you the wrong permissions for this key.',
+      fix:
+        `Run "btcpay-keys key verify ${key.id}" to record what the server ` +
+        'reports, then review whether the key still fits its purpose.',
+    });
+  }
+  return findings;
+}
+
+/** Describes how two permission lists differ, or null when they agree. */
+function permissionDrift(
+  recorded: readonly string[],
+  reported: readonly string[] | null,
+): string | null {
+  if (reported === null) return null;
+  const recordedSet = new Set(recorded.map(canonicalPermission));
+  const reportedSet = new Set(reported.map(canonicalPermission));
+  const added = [...reportedSet].filter((p) => !recordedSet.has(p));
+  const missing = [...recordedSet].filter((p) => !reportedSet.has(p));
+  if (added.length === 0 && missing.length === 0) return null;
+
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`extra permissions: ${added.join(', ')}`);
+  if (missing.length > 0) {
+    parts.push(`missing permissions: ${missing.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+/** BTCPay lower-cases policy names but keeps the store id's case. */
+function canonicalPermission(permission: string): string {
+  const colon = permission.indexOf(':');
+  if (colon === -1) return permission.toLowerCase();
+  return permission.slice(0, colon).toLowerCase() + permission.slice(colon);
+}
+
+function rotationFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
+  const age = daysSince(key.createdAt, ctx.now);
+  if (age < ctx.config.rotationDays) return [];
+  return [
+    {
+      rule: 'rotation-due',
+      ...about(key),
+      title: `${keyName(key)} is ${age} days old`,
+      explanation:
+        `It was created on ${dayOf(key.createdAt)}. Keys older than ` +
+        `${ctx.config.rotationDays} days are due for replacement, so a key ` +
+        'that leaked unnoticed stops working.',
+      fix:
+        'Create a new key with the same permissions, give it to the app, ' +
+        'then revoke this one.',
+    },
+  ];
+}
