@@ -1,0 +1,77 @@
+import type {
+  AuditReport,
+  InventoryEntry,
+  RiskClass,
+  SeverityCounts,
+} from './report-schema';
+import { SEVERITIES } from './report-schema';
+
+/**
+ * Phrases shared by the human-readable reports, so the terminal, CSV and
+ * Markdown say the same thing the same way.
+ */
+
+/** Each risk class as a merchant reads it. */
+export const RISK_CLASS_WORDS: Record<RiskClass, string> = {
+  unrestricted: 'unrestricted',
+  'server-admin': 'administers the server',
+  'moves-funds': 'moves funds',
+  'changes-settings': 'changes settings',
+  'all-stores': 'applies to all stores',
+  'read-only': 'read-only',
+};
+
+/** "Can create invoices (store S1)" style list of a key's permissions. */
+export function permissionsInWords(entry: InventoryEntry): string[] {
+  return entry.permissions.map((p) =>
+    p.scope === '' ? p.title : `${p.title} (${p.scope})`,
+  );
+}
+
+/** The risk classes of a key as one phrase. */
+export function risksInWords(entry: InventoryEntry): string {
+  return entry.riskClasses.map((risk) => RISK_CLASS_WORDS[risk]).join(', ');
+}
+
+/** When and how the key was last checked, or that it never was. */
+export function lastCheckInWords(entry: InventoryEntry): string {
+  const check = entry.lastVerification;
+  return check === null ? 'never' : `${check.at.slice(0, 10)} ${check.result}`;
+}
+
+/** "1 critical, 2 high, ..." from the most urgent down. */
+export function countsInWords(counts: SeverityCounts): string {
+  return [...SEVERITIES]
+    .reverse()
+    .map((severity) => `${counts[severity]} ${severity}`)
+    .join(', ');
+}
+
+/** The label and key id a finding is about, or its server, or "all". */
+export function subjectOf(
+  report: AuditReport,
+  finding: AuditReport['findings'][number],
+): string {
+  if (finding.keyId !== undefined) {
+    const entry = report.inventory.find((e) => e.keyId === finding.keyId);
+    return entry === undefined || entry.label === ''
+      ? finding.keyId
+      : `${entry.label} (${finding.keyId})`;
+  }
+  if (finding.serverId !== undefined) {
+    const server = report.summary.byServer.find(
+      (s) => s.serverId === finding.serverId,
+    );
+    return server?.serverUrl ?? finding.serverId;
+  }
+  return 'whole vault';
+}
+
+/**
+ * Removes control characters: labels and app names come from outside
+ * (a delegating app names itself) and must not drive the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
