@@ -1,0 +1,37 @@
+/**
+ * The Greenfield client: how the key manager talks to BTCPay Server, and the
+ * typed failures it reports.
+ */
+export type { GreenfieldAuth } from './auth';
+export { authorizationHeader } from './auth';
+export {
+  apiUrl,
+  isInsecureServer,
+  normalizeBaseUrl,
+  type BaseUrlProblem,
+  type NormalizedBaseUrl,
+} from './base-url';
+export {
+  createGreenfieldClient,
+  DEFAULT_TIMEOUT_MS,
+  type CreateApiKeyRequest,
+  type GreenfieldClient,
+  type GreenfieldClientOptions,
+  type RequestOptions,
+} from './client';
+export {
+  GreenfieldError,
+  isGreenfieldError,
+  type GreenfieldErrorKind,
+  type OwnerBlockedReason,
+  type TlsProblem,
+  type ValidationIssue,
+} from './errors';
+export {
+  ApiKeyData,
+  ApplicationUserData,
+  Health,
+  PermissionMetadata,
+  ServerInfo,
+  StoreData,
+} from './schemas';
