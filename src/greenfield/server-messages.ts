@@ -55,12 +55,12 @@ export function classifyUnauthorized(message: string): UnauthorizedReason {
   }
   return {
     reason: 'account-refused',
-    refusal: classifyOwnerBlockedReason(detail),
+    refusal: classifyAccountRefusal(detail),
   };
 }
 
 /** Reads one of `CanLogin`'s reasons. A temporary lockout reads "disabled". */
-export function classifyOwnerBlockedReason(reason: string): OwnerBlockedReason {
+export function classifyAccountRefusal(reason: string): OwnerBlockedReason {
   if (/confirmed email/i.test(reason)) return 'unconfirmed-email';
   if (/requires approval/i.test(reason)) return 'unapproved';
   if (/no password/i.test(reason)) return 'no-password';
