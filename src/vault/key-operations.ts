@@ -1,0 +1,305 @@
+import type { z } from 'zod';
+import { assertNoSecrets, type VaultEvent } from './event-log';
+import { fingerprintKey } from './fingerprint';
+import { newKeyId } from './ids';
+import { readMetadata, updateMetadata } from './metadata-store';
+import {
+  KeyOrigin,
+  KeyRecord,
+  Verification,
+  type MetadataDocument,
+} from './schema';
+import type { VaultContext } from './vault-context';
+import { VaultError, keyNotFound, serverNotFound } from './vault-error';
+
+/** What `storeKey` needs: the secret and what is known about it. */
+export interface NewKey {
+  secret: string;
+  serverId: string;
+  label: string;
+  grantedPermissions: string[];
+  requestedPermissions?: string[] | null;
+  origin: z.input<typeof KeyOrigin>;
+  userId?: string | null;
+  isManager?: boolean;
+}
+
+/** The key fields that may change after it was stored. */
+export type KeyPatch = Partial<
+  Pick<
+    KeyRecord,
+    | 'label'
+    | 'grantedPermissions'
+    | 'requestedPermissions'
+    | 'origin'
+    | 'userId'
+    | 'isManager'
+  >
+>;
+
+/** Why a secret is read: revealing and copying are logged, using is not. */
+export type SecretPurpose = 'use' | 'reveal' | 'copy';
+
+const ORIGIN_ACTION = {
+  authorize: 'key.created',
+  rest: 'key.created',
+  imported: 'key.imported',
+  delegated: 'key.delegated',
+} as const;
+
+/**
+ * Stores a key: the secret in the keychain first, then its metadata. If the
+ * metadata cannot be written the keychain entry is removed again, so a
+ * failure never leaves a secret nobody knows about.
+ */
+export async function storeKey(
+  context: VaultContext,
+  input: NewKey,
+): Promise<KeyRecord> {
+  const document = await readMetadata(context.home);
+  if (!document.servers.some((server) => server.id === input.serverId)) {
+    throw serverNotFound(input.serverId);
+  }
+  const record = KeyRecord.parse({
+    id: newKeyId(),
+    serverId: input.serverId,
+    label: input.label,
+    fingerprint: fingerprintKey(input.secret),
+    grantedPermissions: input.grantedPermissions,
+    requestedPermissions: input.requestedPermissions ?? null,
+    origin: input.origin,
+    userId: input.userId ?? null,
+    isManager: input.isManager ?? false,
+    createdAt: new Date().toISOString(),
+  });
+  const event = keyStoredEvent(record);
+  assertNoSecrets(event);
+
+  const secrets = await context.secrets();
+  await secrets.set(record.id, input.secret);
+  try {
+    await updateMetadata(context.home, (draft) => addKeyRecord(draft, record));
+  } catch (error) {
+    await secrets.delete(record.id).catch((rollbackError: unknown) => {
+      context.logger.error(
+        { keyId: record.id, error: String(rollbackError) },
+        'could not remove the keychain entry after the metadata write ' +
+          'failed; reconcile lists it',
+      );
+    });
+    throw error;
+  }
+  await context.log(event);
+  return record;
+}
+
+function addKeyRecord(draft: MetadataDocument, record: KeyRecord): void {
+  const server = draft.servers.find((s) => s.id === record.serverId);
+  // The server may have been removed by another process meanwhile.
+  if (!server) throw serverNotFound(record.serverId);
+  if (record.isManager) {
+    for (const key of draft.keys) {
+      if (key.serverId === server.id) key.isManager = false;
+    }
+    server.managerKeyId = record.id;
+  }
+  draft.keys.push(record);
+}
+
+function keyStoredEvent(record: KeyRecord): VaultEvent {
+  const { origin } = record;
+  const details: Record<string, unknown> = {
+    origin: origin.kind,
+    permissions: record.grantedPermissions,
+  };
+  if (origin.kind === 'rest') details['via'] = origin.via;
+  if (origin.kind === 'delegated') {
+    details['via'] = origin.via;
+    details['app'] = origin.app.identifier;
+  }
+  return {
+    action: ORIGIN_ACTION[origin.kind],
+    serverId: record.serverId,
+    keyId: record.id,
+    fingerprint: record.fingerprint,
+    details,
+  };
+}
+
+/**
+ * The secret of a stored key. Revealing and copying are logged; the secret
+ * is checked against the fingerprint recorded when it was stored.
+ */
+export async function readSecret(
+  context: VaultContext,
+  keyId: string,
+  purpose: SecretPurpose,
+): Promise<string> {
+  const key = requireKeyIn(await readMetadata(context.home), keyId);
+  if (key.revokedAt !== null) {
+    throw new VaultError(
+      'key-revoked',
+      `The key "${key.label}" (${key.id}) was revoked; its secret is gone.`,
+      'Create a new key for this server.',
+    );
+  }
+  const secret = await (await context.secrets()).get(keyId);
+  if (secret === null) {
+    throw new VaultError(
+      'secret-missing',
+      `The keychain holds no secret for the key "${key.label}" (${key.id}).`,
+      'Run `btcpay-keys reconcile` to list and repair mismatches.',
+    );
+  }
+  if (fingerprintKey(secret) !== key.fingerprint) {
+    throw new VaultError(
+      'secret-mismatch',
+      `The keychain entry of "${key.label}" (${key.id}) is not the key ` +
+        `with fingerprint ${key.fingerprint}; it was replaced outside ` +
+        'BTCPay Key Manager.',
+      'Import the right key again, or delete this one.',
+    );
+  }
+  if (purpose !== 'use') {
+    await context.log({
+      action: purpose === 'reveal' ? 'key.revealed' : 'key.copied',
+      serverId: key.serverId,
+      keyId: key.id,
+      fingerprint: key.fingerprint,
+    });
+  }
+  return secret;
+}
+
+/** Changes a key's fields; id, server and fingerprint never change. */
+export async function updateKey(
+  context: VaultContext,
+  id: string,
+  patch: KeyPatch,
+): Promise<KeyRecord> {
+  const updated = await changeKey(context, id, (key) => ({ ...key, ...patch }));
+  await context.log({
+    action: 'key.updated',
+    serverId: updated.serverId,
+    keyId: id,
+    fingerprint: updated.fingerprint,
+    details: { fields: Object.keys(patch) },
+  });
+  return updated;
+}
+
+/**
+ * Records what the server said about the key. A valid answer also replaces
+ * the granted permissions, since the server is the authority on them.
+ */
+export async function recordVerification(
+  context: VaultContext,
+  id: string,
+  verification: z.input<typeof Verification>,
+): Promise<KeyRecord> {
+  const checked = Verification.parse(verification);
+  const updated = await changeKey(context, id, (key) => ({
+    ...key,
+    lastVerification: checked,
+    grantedPermissions:
+      checked.result === 'valid' && checked.permissions
+        ? checked.permissions
+        : key.grantedPermissions,
+  }));
+  await context.log({
+    action: 'key.verified',
+    serverId: updated.serverId,
+    keyId: id,
+    fingerprint: updated.fingerprint,
+    details: { result: checked.result },
+  });
+  return updated;
+}
+
+/**
+ * Marks a key revoked on its server. The now useless secret leaves the
+ * keychain; the record stays for the audit trail.
+ */
+export async function markRevoked(
+  context: VaultContext,
+  id: string,
+): Promise<KeyRecord> {
+  requireKeyIn(await readMetadata(context.home), id);
+  await (await context.secrets()).delete(id);
+  const revokedAt = new Date().toISOString();
+  const updated = await updateMetadata(context.home, (draft) => {
+    const key = requireKeyIn(draft, id);
+    key.revokedAt ??= revokedAt;
+    key.isManager = false;
+    forgetKeyReferences(draft, id);
+    return KeyRecord.parse(key);
+  });
+  await context.log({
+    action: 'key.revoked',
+    serverId: updated.serverId,
+    keyId: id,
+    fingerprint: updated.fingerprint,
+  });
+  return updated;
+}
+
+/** Deletes a key from this machine: keychain first, then metadata. */
+export async function deleteKey(
+  context: VaultContext,
+  id: string,
+): Promise<void> {
+  requireKeyIn(await readMetadata(context.home), id);
+  await (await context.secrets()).delete(id);
+  const removed = await updateMetadata(context.home, (draft) => {
+    const key = requireKeyIn(draft, id);
+    draft.keys = draft.keys.filter((candidate) => candidate.id !== id);
+    forgetKeyReferences(draft, id);
+    return key;
+  });
+  await context.log({
+    action: 'key.deleted',
+    serverId: removed.serverId,
+    keyId: id,
+    fingerprint: removed.fingerprint,
+  });
+}
+
+/** Clears a server's manager key and delegations that point at `id`. */
+export function forgetKeyReferences(draft: MetadataDocument, id: string): void {
+  for (const server of draft.servers) {
+    if (server.managerKeyId === id) server.managerKeyId = null;
+  }
+  for (const delegation of draft.delegations) {
+    if (delegation.keyId === id) delegation.keyId = null;
+  }
+}
+
+async function changeKey(
+  context: VaultContext,
+  id: string,
+  change: (key: KeyRecord) => KeyRecord,
+): Promise<KeyRecord> {
+  return updateMetadata(context.home, (draft) => {
+    const index = draft.keys.findIndex((key) => key.id === id);
+    const current = draft.keys[index];
+    if (!current) throw keyNotFound(id);
+    const next = KeyRecord.parse({
+      ...change(current),
+      id,
+      serverId: current.serverId,
+      fingerprint: current.fingerprint,
+    });
+    draft.keys[index] = next;
+    return next;
+  });
+}
+
+/** The key with `id` in `document`, or a not-found `VaultError`. */
+export function requireKeyIn(
+  document: MetadataDocument,
+  id: string,
+): KeyRecord {
+  const key = document.keys.find((candidate) => candidate.id === id);
+  if (!key) throw keyNotFound(id);
+  return key;
+}

@@ -1,0 +1,101 @@
+import { mkdir } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
+import { vaultFiles } from './paths';
+
+/**
+ * Another process (the app or the command line) kept the vault locked for
+ * longer than we are willing to wait.
+ */
+export class VaultBusyError extends Error {
+  override readonly name = 'VaultBusyError';
+
+  constructor(readonly home: string) {
+    super(
+      `The data folder ${home} stayed locked by another BTCPay Key Manager ` +
+        'process. Wait for it to finish and try again; if none is running, ' +
+        'the lock clears itself within a few seconds.',
+    );
+  }
+}
+
+/** A lock not refreshed for this long belongs to a dead process. */
+const STALE_AFTER_MS = 10_000;
+
+/** Retries with jitter: about 30 s of waiting in total. */
+const RETRIES = {
+  retries: 120,
+  factor: 1.2,
+  minTimeout: 10,
+  maxTimeout: 300,
+  randomize: true,
+};
+
+/** Same-process callers queue here first: the file lock is not reentrant. */
+const queues = new Map<string, Promise<unknown>>();
+
+/** Creates the data folder, readable by its owner only. */
+export async function ensureHome(home: string): Promise<void> {
+  await mkdir(home, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Runs `task` while holding the vault lock shared by every process.
+ *
+ * Keep `task` short and free of keychain prompts and network calls: other
+ * processes wait for it.
+ */
+export function withVaultLock<T>(
+  home: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  const previous = queues.get(home) ?? Promise.resolve();
+  const next = previous
+    .catch(() => undefined)
+    .then(() => lockedRun(home, task));
+  queues.set(home, next);
+  void next
+    .finally(() => {
+      if (queues.get(home) === next) queues.delete(home);
+    })
+    .catch(() => undefined);
+  return next;
+}
+
+async function lockedRun<T>(home: string, task: () => Promise<T>): Promise<T> {
+  await ensureHome(home);
+  const files = vaultFiles(home);
+  let compromised = null as Error | null;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(files.metadata, {
+      lockfilePath: files.lock,
+      realpath: false,
+      stale: STALE_AFTER_MS,
+      retries: RETRIES,
+      onCompromised: (error) => {
+        compromised = error;
+      },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new VaultBusyError(home);
+    }
+    throw error;
+  }
+
+  let result: T;
+  try {
+    result = await task();
+  } finally {
+    if (compromised === null) await release().catch(() => undefined);
+  }
+  if (compromised !== null) {
+    // Another process took the lock over while we held it: our write may
+    // have raced with theirs. That is a frozen process or a bug, not an
+    // expected failure.
+    throw new Error(
+      `Lost the lock on ${home} while writing: ${String(compromised)}`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,158 @@
+import { createRequire } from 'node:module';
+import {
+  KeychainError,
+  classifyKeychainFailure,
+  keychainFix,
+  keychainStoreName,
+} from './keychain-error';
+
+export {
+  KeychainError,
+  type KeychainFailure,
+  type KeychainStoreName,
+} from './keychain-error';
+
+/**
+ * Where secrets live: one entry per account (a local key id) under one
+ * service. The only way secrets enter or leave the OS keychain.
+ */
+export interface SecretStore {
+  /** Stores or replaces the secret of `account`. */
+  set(account: string, secret: string): Promise<void>;
+  /** The secret of `account`, or null when there is none. */
+  get(account: string): Promise<string | null>;
+  /** Removes `account`; false when it did not exist. */
+  delete(account: string): Promise<boolean>;
+  /** The accounts stored under the service; never their secrets. */
+  accounts(): Promise<string[]>;
+}
+
+/** The part of keytar this module uses, so tests can stand in for it. */
+export interface KeytarBackend {
+  setPassword(
+    service: string,
+    account: string,
+    password: string,
+  ): Promise<void>;
+  getPassword(service: string, account: string): Promise<string | null>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(
+    service: string,
+  ): Promise<Array<{ account: string; password: string }>>;
+}
+
+/** The keychain service every BTCPay Key Manager secret is filed under. */
+export const KEYCHAIN_SERVICE = 'btcpay-key-manager';
+
+/** Long enough for a human to answer an unlock prompt. */
+export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 60_000;
+
+/** Options of `createKeytarStore`. */
+export interface KeytarStoreOptions {
+  service?: string;
+  timeoutMs?: number;
+  /** Stands in for keytar; loaded lazily from node_modules when absent. */
+  backend?: KeytarBackend;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * The OS keychain through keytar, every call under a timeout.
+ *
+ * keytar is loaded on first use, so reading metadata never needs the native
+ * module, and a missing module is a `KeychainError`, not a crash at import.
+ */
+export function createKeytarStore(
+  options: KeytarStoreOptions = {},
+): SecretStore {
+  const service = options.service ?? KEYCHAIN_SERVICE;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
+  const platform = options.platform ?? process.platform;
+  let backend = options.backend;
+
+  const call = async <T>(
+    operation: (keytar: KeytarBackend) => Promise<T>,
+  ): Promise<T> => {
+    backend ??= loadKeytar(platform);
+    const pending = operation(backend).catch((error: unknown) => {
+      throw classifyKeychainFailure(error, platform);
+    });
+    return withTimeout(pending, timeoutMs, platform);
+  };
+
+  return {
+    set: (account, secret) => {
+      checkAccount(account);
+      return call((keytar) => keytar.setPassword(service, account, secret));
+    },
+    get: (account) => {
+      checkAccount(account);
+      return call((keytar) => keytar.getPassword(service, account));
+    },
+    delete: (account) => {
+      checkAccount(account);
+      return call((keytar) => keytar.deletePassword(service, account));
+    },
+    // LIMITATION: keytar can only list accounts together with their
+    // secrets; they are dropped here so no caller ever sees them.
+    accounts: () =>
+      call(async (keytar) =>
+        (await keytar.findCredentials(service)).map((entry) => entry.account),
+      ),
+  };
+}
+
+/** Loads the keytar native module, or explains why it cannot be loaded. */
+function loadKeytar(platform: NodeJS.Platform): KeytarBackend {
+  try {
+    const require = createRequire(import.meta.url);
+    return require('keytar') as KeytarBackend;
+  } catch (error) {
+    throw new KeychainError(
+      keychainStoreName(platform),
+      'native-module',
+      keychainFix('native-module', platform),
+      error instanceof Error ? error.message.split('\n')[0] : String(error),
+    );
+  }
+}
+
+/**
+ * Rejects with a timeout `KeychainError` if `pending` takes too long.
+ *
+ * LIMITATION: the native call itself cannot be cancelled; it keeps running
+ * on a worker thread, so a command-line process must exit explicitly after
+ * reporting this error instead of waiting for the event loop to drain.
+ */
+export function withTimeout<T>(
+  pending: Promise<T>,
+  timeoutMs: number,
+  platform: NodeJS.Platform = process.platform,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new KeychainError(
+          keychainStoreName(platform),
+          'timeout',
+          keychainFix('timeout', platform, { timeoutMs }),
+        ),
+      );
+    }, timeoutMs);
+  });
+  return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+}
+
+const ACCOUNT = /^[A-Za-z0-9_.:-]{1,128}$/;
+const LOOKS_LIKE_API_KEY = /^[0-9a-f]{40}$/i;
+
+/** Account names are local ids; an API key must never become one. */
+function checkAccount(account: string): void {
+  if (!ACCOUNT.test(account) || LOOKS_LIKE_API_KEY.test(account)) {
+    throw new Error(
+      'A keychain account must be a local id (letters, digits, _ . : -), ' +
+        'never a key.',
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import { silentLogger, type Logger } from '../log/logger';
+import {
+  appendEvent,
+  readEvents,
+  verifyEventLog,
+  type EventEntry,
+  type EventLogVerification,
+  type VaultEvent,
+} from './event-log';
+import {
+  deleteKey,
+  markRevoked,
+  readSecret,
+  recordVerification,
+  storeKey,
+  updateKey,
+  type KeyPatch,
+  type NewKey,
+  type SecretPurpose,
+} from './key-operations';
+import { ensureHome } from './lock';
+import { readMetadata, updateMetadata } from './metadata-store';
+import { dataHome } from './paths';
+import { reconcile, type ReconcileReport } from './reconcile';
+import type {
+  KeyRecord,
+  MetadataDocument,
+  ServerRecord,
+  Verification,
+} from './schema';
+import type { SecretStore } from './secret-store';
+import {
+  addServer,
+  findServerIn,
+  removeServer,
+  updateServer,
+  type NewServer,
+  type ServerPatch,
+} from './server-operations';
+import { createVaultContext } from './vault-context';
+import type { z } from 'zod';
+
+/**
+ * Servers, keys and their secrets on this machine: metadata in the data
+ * folder, secrets in the OS keychain, every action in the event log.
+ * Shared safely by the Electron app and the command line.
+ */
+export interface Vault {
+  /** The data folder in use. */
+  readonly home: string;
+  /** The metadata document; never touches the keychain. */
+  metadata(): Promise<MetadataDocument>;
+  /** Locked read-modify-write of the metadata; `change` edits a draft. */
+  update<T>(change: (draft: MetadataDocument) => T | Promise<T>): Promise<T>;
+  /** Adds a server, or returns the one already stored at that URL. */
+  addServer(input: NewServer): Promise<ServerRecord>;
+  updateServer(id: string, patch: ServerPatch): Promise<ServerRecord>;
+  /** Refuses while keys are stored for it, unless `force`. */
+  removeServer(id: string, options?: { force?: boolean }): Promise<void>;
+  /** By local id or base URL; null when not stored. */
+  findServer(idOrUrl: string): Promise<ServerRecord | null>;
+  /** Keychain first, metadata second, rolled back if the second fails. */
+  storeKey(input: NewKey): Promise<KeyRecord>;
+  /** The secret; 'reveal' and 'copy' are logged, 'use' is not. */
+  readSecret(keyId: string, purpose: SecretPurpose): Promise<string>;
+  updateKey(id: string, patch: KeyPatch): Promise<KeyRecord>;
+  recordVerification(
+    id: string,
+    verification: z.input<typeof Verification>,
+  ): Promise<KeyRecord>;
+  /** Keeps the record (revokedAt set), drops the secret. */
+  markRevoked(id: string): Promise<KeyRecord>;
+  /** Removes the key from the keychain and the metadata. */
+  deleteKey(id: string): Promise<void>;
+  reconcile(options: { repair: boolean }): Promise<ReconcileReport>;
+  /** Appends an event (refused if it carries anything secret-shaped). */
+  log(event: VaultEvent): Promise<EventEntry>;
+  events(): Promise<EventEntry[]>;
+  verifyLog(): Promise<EventLogVerification>;
+}
+
+/** Where the vault lives and what it talks to; all optional. */
+export interface OpenVaultOptions {
+  /** Defaults to `dataHome()`: BTCPAY_KEYS_HOME or Electron's userData. */
+  home?: string;
+  /** Defaults to the OS keychain through keytar. */
+  secretStore?: SecretStore;
+  logger?: Logger;
+}
+
+/** Opens (and if needed creates) the vault in `home`. */
+export async function openVault(
+  options: OpenVaultOptions = {},
+): Promise<Vault> {
+  const home = options.home ?? dataHome();
+  await ensureHome(home);
+  const context = createVaultContext(
+    home,
+    options.logger ?? silentLogger,
+    options.secretStore,
+  );
+
+  return {
+    home,
+    metadata: () => readMetadata(home),
+    update: (change) => updateMetadata(home, change),
+    addServer: (input) => addServer(context, input),
+    updateServer: (id, patch) => updateServer(context, id, patch),
+    removeServer: (id, removal) => removeServer(context, id, removal),
+    findServer: async (idOrUrl) =>
+      findServerIn(await readMetadata(home), idOrUrl),
+    storeKey: (input) => storeKey(context, input),
+    readSecret: (keyId, purpose) => readSecret(context, keyId, purpose),
+    updateKey: (id, patch) => updateKey(context, id, patch),
+    recordVerification: (id, verification) =>
+      recordVerification(context, id, verification),
+    markRevoked: (id) => markRevoked(context, id),
+    deleteKey: (id) => deleteKey(context, id),
+    reconcile: (reconcileOptions) => reconcile(context, reconcileOptions),
+    log: (event) => appendEvent(home, event),
+    events: () => readEvents(home),
+    verifyLog: () => verifyEventLog(home),
+  };
+}
