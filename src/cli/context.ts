@@ -43,5 +43,7 @@ export const ExitCode = {
   findings: 8,
   /** `link inspect`: the deep link is refused. */
   refused: 9,
+  /** A facility the command needs is missing here (e.g. no clipboard). */
+  unavailable: 10,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

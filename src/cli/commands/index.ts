@@ -1,0 +1,18 @@
+import type { RegisterCommands } from '../context';
+import { registerKeyCommands } from './key';
+import { registerClipboardClearer } from './key-secret';
+import { registerLogCommand } from './log';
+import { registerReconcileCommand } from './reconcile';
+import { registerServerCommands } from './server';
+
+/**
+ * Every command module of `btcpay-keys`, in the order `--help` lists them.
+ * A feature adds its commands by adding its module here.
+ */
+export const commandModules: RegisterCommands[] = [
+  registerServerCommands,
+  registerKeyCommands,
+  registerLogCommand,
+  registerReconcileCommand,
+  registerClipboardClearer,
+];

@@ -1,0 +1,185 @@
+import type { Command } from 'commander';
+import {
+  createKeyOverRest,
+  importKey,
+  requireServer,
+  type RestMintAuth,
+} from '../../keys';
+import { diffPermissions } from '../../permissions';
+import type { KeyRecord } from '../../vault/schema';
+import { ExitCode, type CliContext } from '../context';
+import { CommandFailure } from '../failure';
+import { note, paint, printJson, say } from '../output';
+import { promptHidden, readSecretFromStdin } from '../prompt';
+import { openCliVault } from '../vault';
+
+interface CreateOptions {
+  server: string;
+  label: string;
+  permission: string[];
+  store?: string[];
+  forUser?: string;
+  user?: string;
+  passwordStdin?: boolean;
+  json?: boolean;
+}
+
+interface ImportOptions {
+  server: string;
+  label?: string;
+  keyStdin?: boolean;
+  json?: boolean;
+}
+
+/** `key create` and `key import`: the two ways a key arrives over the CLI. */
+export function registerKeyAddCommands(
+  key: Command,
+  context: CliContext,
+): void {
+  key
+    .command('create')
+    .description(
+      'Create a key over the REST API: with Basic auth when --user is given ' +
+        '(one request, never retried), else with the server’s manager key.',
+    )
+    .requiredOption('--server <id-or-url>', 'the stored server')
+    .requiredOption('--label <label>', 'the key’s label on the server')
+    .requiredOption(
+      '--permission <permission...>',
+      'policy or policy:storeId, repeatable',
+    )
+    .option(
+      '--store <store-id...>',
+      'scope each store permission to this store',
+    )
+    .option('--for-user <email>', 'create the key for another user (admin)')
+    .option('--user <email>', 'sign in with this account’s password (Basic)')
+    .option('--password-stdin', 'read the password from stdin')
+    .option('--json', 'print the stored key as JSON')
+    .action((options: CreateOptions) => createCommand(context, options));
+
+  key
+    .command('import')
+    .description(
+      'Store an existing key after the server confirmed it; the server’s ' +
+        'permissions are what get stored.',
+    )
+    .requiredOption('--server <id-or-url>', 'the stored server')
+    .option('--label <label>', 'a label (default: the server’s label)')
+    .option('--key-stdin', 'read the key from stdin (else a hidden prompt)')
+    .option('--json', 'print the stored key as JSON')
+    .action((options: ImportOptions) => importCommand(context, options));
+}
+
+async function createCommand(
+  context: CliContext,
+  options: CreateOptions,
+): Promise<void> {
+  if (options.passwordStdin && !options.user) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      '--password-stdin needs --user: the password of which account?',
+      'Add --user EMAIL, or leave both out to use the manager key.',
+    );
+  }
+  const vault = await openCliVault(context);
+  const server = await requireServer(vault, options.server);
+  const auth = await mintAuth(context, options);
+  const created = await createKeyOverRest(vault, {
+    serverId: server.id,
+    label: options.label,
+    permissions: options.permission,
+    stores: options.store,
+    forUser: options.forUser,
+    auth,
+  });
+  context.logger.info(
+    {
+      keyId: created.key.id,
+      fingerprint: created.key.fingerprint,
+      via: auth.kind,
+    },
+    'key create',
+  );
+  if (options.json) return printJson(context, created);
+  say(
+    context,
+    `${paint(context, 'green', 'Created')} ${describeStored(created.key)}`,
+  );
+  reportGrantedVersusRequested(
+    context,
+    created.requestedPermissions,
+    created.key,
+  );
+  if (created.becameManager) {
+    say(
+      context,
+      'It holds `unrestricted`, so it is now this server’s manager key.',
+    );
+  }
+}
+
+async function mintAuth(
+  context: CliContext,
+  options: CreateOptions,
+): Promise<RestMintAuth> {
+  if (!options.user) return { kind: 'manager' };
+  const password = options.passwordStdin
+    ? await readSecretFromStdin(context, 'password')
+    : await promptHidden(context, `Password for ${options.user}: `);
+  return { kind: 'basic', email: options.user, password };
+}
+
+async function importCommand(
+  context: CliContext,
+  options: ImportOptions,
+): Promise<void> {
+  const vault = await openCliVault(context);
+  const server = await requireServer(vault, options.server);
+  const secret = options.keyStdin
+    ? await readSecretFromStdin(context, 'API key')
+    : await promptHidden(context, `API key for ${server.name}: `);
+  const imported = await importKey(vault, {
+    serverId: server.id,
+    secret,
+    label: options.label,
+  });
+  context.logger.info(
+    { keyId: imported.key.id, fingerprint: imported.key.fingerprint },
+    'key import',
+  );
+  if (options.json) return printJson(context, imported);
+  say(
+    context,
+    `${paint(context, 'green', 'Imported')} ${describeStored(imported.key)}`,
+  );
+  if (imported.becameManager) {
+    say(
+      context,
+      'It holds `unrestricted`, so it is now this server’s manager key.',
+    );
+  }
+}
+
+function describeStored(key: KeyRecord): string {
+  const permissions =
+    key.grantedPermissions.length === 0
+      ? 'no permissions'
+      : key.grantedPermissions.join(', ');
+  return `"${key.label}" as ${key.id} (${key.fingerprint}): ${permissions}.`;
+}
+
+/** Non-admins get only part of what they ask for: say which part and why. */
+function reportGrantedVersusRequested(
+  context: CliContext,
+  requested: string[],
+  key: KeyRecord,
+): void {
+  const differences = diffPermissions(requested, key.grantedPermissions);
+  for (const difference of differences) {
+    note(
+      context,
+      `${paint(context, 'yellow', 'Note:')} ${difference.explanation}`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import type { KeyDetail } from '../../keys';
+import { RISK_LABELS, type RiskClass } from '../../permissions';
+import type { CliContext } from '../context';
+import { paint, say } from '../output';
+import { keyStatus } from './key-status';
+
+/** Prints `key show`: who, where, and each permission in plain words. */
+export function printKeyDetail(context: CliContext, detail: KeyDetail): void {
+  const { key, server } = detail;
+  say(
+    context,
+    paint(context, 'bold', `${key.label}  (${key.id})`),
+    `Server:       ${server.name} (${server.baseUrl})`,
+    `Fingerprint:  ${key.fingerprint}`,
+    `Origin:       ${originText(key.origin)}`,
+    `Created:      ${key.createdAt}`,
+    `Status:       ${keyStatus(key)}`,
+  );
+  if (key.lastVerification?.message) {
+    say(context, `              ${key.lastVerification.message}`);
+  }
+  say(context, '', paint(context, 'bold', 'Permissions'));
+  if (detail.permissions.length === 0) {
+    say(context, '  None: this key can only identify itself.');
+  }
+  for (const line of detail.permissions) {
+    say(context, `  ${line.title} — ${line.scopeLabel}`, `    ${line.text}`);
+    say(context, `    ${line.description}`);
+    if (!line.known)
+      say(context, '    Not in the catalogue (a plugin or a newer server).');
+    if (line.implies.length > 0)
+      say(
+        context,
+        `    Also allows: ${line.implies.map((i) => i.title).join(', ')}`,
+      );
+    if (line.risks.length > 0) {
+      say(
+        context,
+        `    ${paint(context, 'yellow', 'Risks:')} ${riskNames(line.risks)}`,
+      );
+    }
+  }
+  if (detail.risks.length > 0) {
+    say(
+      context,
+      '',
+      `${paint(context, 'yellow', 'Risks of this key:')} ${riskNames(detail.risks)}`,
+    );
+  }
+}
+
+function riskNames(risks: RiskClass[]): string {
+  return risks.map((risk) => RISK_LABELS[risk].name).join(', ');
+}
+
+function originText(origin: KeyDetail['key']['origin']): string {
+  switch (origin.kind) {
+    case 'authorize':
+      return `authorized in the browser${origin.applicationName ? ` for ${origin.applicationName}` : ''}`;
+    case 'rest':
+      return origin.via === 'basic'
+        ? 'created with a password (Basic auth)'
+        : 'created with the manager key';
+    case 'imported':
+      return 'imported';
+    case 'delegated':
+      return `delegated to ${origin.app.name ?? origin.app.identifier ?? 'an app'}`;
+  }
+}

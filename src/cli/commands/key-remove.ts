@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { deleteKeyLocally, requireKey, revokeKey } from '../../keys';
+import { ExitCode, type CliContext } from '../context';
+import { CommandFailure } from '../failure';
+import { printJson, say } from '../output';
+import { confirmAction } from '../prompt';
+import { openCliVault } from '../vault';
+
+/** `key revoke` (server first, then here) and `key delete --local-only`. */
+export function registerKeyRemovalCommands(
+  key: Command,
+  context: CliContext,
+): void {
+  key
+    .command('revoke <id>')
+    .description(
+      'Revoke a key on its server, then drop its secret here (the record ' +
+        'stays, marked revoked). A key the server no longer knows is still ' +
+        'dropped here.',
+    )
+    .option('-y, --yes', 'confirm without asking')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, options: { yes?: boolean; json?: boolean }) => {
+      const vault = await openCliVault(context);
+      const { key: stored, server } = await requireKey(vault, id);
+      await confirmAction(
+        context,
+        options,
+        `Revoke "${stored.label}" (${stored.id}) on ${server.baseUrl}? ` +
+          'Anything using it stops working.',
+      );
+      const result = await revokeKey(vault, stored.id);
+      context.logger.info(
+        {
+          keyId: stored.id,
+          fingerprint: stored.fingerprint,
+          server: result.server,
+        },
+        'key revoke',
+      );
+      if (options.json) return printJson(context, result);
+      say(context, revokeMessage(stored.label, result.server));
+    });
+
+  key
+    .command('delete <id>')
+    .description(
+      'Delete a key here only (secret and metadata); it keeps working on ' +
+        'the server. Use `key revoke` to end it.',
+    )
+    .option('--local-only', 'required: confirms the server is not asked')
+    .option('-y, --yes', 'confirm without asking')
+    .action(
+      async (id: string, options: { localOnly?: boolean; yes?: boolean }) => {
+        if (!options.localOnly) {
+          throw new CommandFailure(
+            ExitCode.usage,
+            '`key delete` removes the key only from this computer; the key ' +
+              'keeps working on the server.',
+            'Pass --local-only to do exactly that, or run `btcpay-keys key ' +
+              'revoke <id>` to end the key on the server too.',
+          );
+        }
+        const vault = await openCliVault(context);
+        const { key: stored } = await requireKey(vault, id);
+        await confirmAction(
+          context,
+          options,
+          `Delete "${stored.label}" (${stored.id}) here? It keeps working on the server.`,
+        );
+        await deleteKeyLocally(vault, stored.id);
+        context.logger.info(
+          { keyId: stored.id, fingerprint: stored.fingerprint },
+          'key delete',
+        );
+        say(
+          context,
+          `Deleted "${stored.label}" here; it still works on the server until revoked there.`,
+        );
+      },
+    );
+}
+
+function revokeMessage(label: string, server: string): string {
+  if (server === 'revoked') {
+    return `Revoked "${label}" on the server; its secret is gone from this computer.`;
+  }
+  if (server === 'already-gone') {
+    return (
+      `The server no longer knew "${label}" (revoked elsewhere, or the ` +
+      'server was reset); its secret is gone from this computer too.'
+    );
+  }
+  return `"${label}" was already revoked; nothing changed.`;
+}

@@ -1,0 +1,26 @@
+import { ExitCode } from './context';
+
+/**
+ * An expected end of a command that is not success: the message says what
+ * happened, the next step what to do, the code is one of the documented ones.
+ */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+
+  constructor(
+    readonly exitCode: ExitCode,
+    message: string,
+    readonly nextStep: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The failure for a destructive command run without a terminal or --yes. */
+export function confirmationNeeded(what: string): CommandFailure {
+  return new CommandFailure(
+    ExitCode.usage,
+    `${what} needs a confirmation, and there is no terminal to ask on.`,
+    'Pass --yes to confirm in a script.',
+  );
+}

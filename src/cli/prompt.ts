@@ -1,0 +1,115 @@
+import { ExitCode, type CliContext } from './context';
+import { CommandFailure, confirmationNeeded } from './failure';
+
+/**
+ * Where passwords and keys come from: a terminal prompt that does not echo,
+ * or stdin. Never argv, which other users can read in the process list.
+ */
+
+const CTRL_C = '\u0003';
+const CTRL_D = '\u0004';
+const BACKSPACE = ['\u007f', '\b'];
+
+/** Reads all of stdin as one secret, without its trailing line break. */
+export async function readSecretFromStdin(
+  context: CliContext,
+  what: string,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of context.stdin) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (text.length === 0) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `Nothing arrived on stdin, so there is no ${what}.`,
+      `Pipe the ${what} in, for example from your password manager.`,
+    );
+  }
+  return text;
+}
+
+/** Asks for a secret on the terminal without echoing what is typed. */
+export async function promptHidden(
+  context: CliContext,
+  question: string,
+): Promise<string> {
+  const input = requireTerminal(context, question);
+  context.stderr.write(question);
+  input.setRawMode(true);
+  input.resume();
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let typed = '';
+      const onData = (data: Buffer): void => {
+        for (const char of data.toString('utf8')) {
+          if (char === '\r' || char === '\n' || char === CTRL_D) {
+            input.off('data', onData);
+            return resolve(typed);
+          }
+          if (char === CTRL_C) {
+            input.off('data', onData);
+            return reject(cancelled());
+          }
+          typed = BACKSPACE.includes(char) ? typed.slice(0, -1) : typed + char;
+        }
+      };
+      input.on('data', onData);
+    });
+  } finally {
+    input.setRawMode(false);
+    input.pause();
+    context.stderr.write('\n');
+  }
+}
+
+/** Asks a yes/no question on the terminal; anything but "y" means no. */
+export async function promptYesNo(
+  context: CliContext,
+  question: string,
+): Promise<boolean> {
+  const input = requireTerminal(context, question);
+  context.stderr.write(`${question} [y/N] `);
+  input.resume();
+  const answer = await new Promise<string>((resolve) => {
+    input.once('data', (data: Buffer) => resolve(data.toString('utf8')));
+  });
+  input.pause();
+  return /^\s*y(es)?\s*$/i.test(answer);
+}
+
+/**
+ * Confirms a destructive action: `--yes` confirms, a terminal asks, and
+ * without either the command is refused rather than guessed.
+ */
+export async function confirmAction(
+  context: CliContext,
+  options: { yes?: boolean },
+  question: string,
+): Promise<void> {
+  if (options.yes) return;
+  if (!context.isTTY) throw confirmationNeeded(question.replace(/\?$/, ''));
+  if (!(await promptYesNo(context, question))) throw cancelled();
+}
+
+function requireTerminal(
+  context: CliContext,
+  question: string,
+): NodeJS.ReadStream {
+  const input = context.stdin as NodeJS.ReadStream;
+  if (!context.isTTY || typeof input.setRawMode !== 'function') {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `There is no terminal to ask "${question.trim()}" on.`,
+      'Pipe the value in with the matching --…-stdin option.',
+    );
+  }
+  return input;
+}
+
+function cancelled(): CommandFailure {
+  return new CommandFailure(ExitCode.cancelled, 'Cancelled; nothing changed.');
+}

@@ -1,0 +1,148 @@
+import { CommanderError } from 'commander';
+import { GreenfieldError, type GreenfieldErrorKind } from '../greenfield';
+import { KeyOperationError } from '../keys';
+import {
+  KeychainError,
+  MetadataError,
+  VaultBusyError,
+  VaultError,
+} from '../vault';
+import { ExitCode, type CliContext } from './context';
+import { CommandFailure } from './failure';
+import { note, paint } from './output';
+
+/** Greenfield failures where the server could not be reached or understood. */
+const UNREACHABLE: GreenfieldErrorKind[] = [
+  'not-btcpay',
+  'tls',
+  'timeout',
+  'network',
+  'server-error',
+  'invalid-response',
+];
+
+/** Basic-auth refusals that the browser authorize flow gets around. */
+const BASIC_REFUSALS: GreenfieldErrorKind[] = [
+  'basic-auth-disabled',
+  'basic-auth-multi-factor',
+  'basic-auth-rate-limited',
+];
+
+/**
+ * Prints one clear message and the next step for an error that ended a
+ * command, logs what is safe to log, and returns the documented exit code.
+ */
+export function reportError(context: CliContext, error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its own usage message.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const { code, message, nextStep } = describeError(error);
+  context.logger.warn(
+    { exitCode: code, error: errorSummary(error) },
+    'command ended with an error',
+  );
+  note(context, `${paint(context, 'red', 'Error:')} ${message}`);
+  if (nextStep) note(context, `${paint(context, 'bold', 'Next:')} ${nextStep}`);
+  return code;
+}
+
+interface DescribedError {
+  code: ExitCode;
+  message: string;
+  nextStep: string | null;
+}
+
+function describeError(error: unknown): DescribedError {
+  if (error instanceof CommandFailure) {
+    return {
+      code: error.exitCode,
+      message: error.message,
+      nextStep: error.nextStep,
+    };
+  }
+  if (error instanceof KeychainError) {
+    // The message ends with the fix; print the fix once, as the next step.
+    const message = error.message.endsWith(error.fix)
+      ? error.message.slice(0, -error.fix.length).trim()
+      : error.message;
+    return { code: ExitCode.keychain, message, nextStep: error.fix };
+  }
+  if (error instanceof GreenfieldError) return describeGreenfield(error);
+  if (error instanceof VaultError) return describeVault(error);
+  if (error instanceof MetadataError || error instanceof VaultBusyError) {
+    return {
+      code: ExitCode.unavailable,
+      message: error.message,
+      nextStep: null,
+    };
+  }
+  if (error instanceof KeyOperationError) {
+    const notFound =
+      error.kind === 'key-not-found' || error.kind === 'server-not-found';
+    return {
+      code: notFound ? ExitCode.notFound : ExitCode.usage,
+      message: error.message,
+      nextStep: error.nextStep,
+    };
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return {
+    code: ExitCode.failure,
+    message: `Something unexpected went wrong: ${text}`,
+    nextStep:
+      'This is a bug in btcpay-keys. Please report it with the log file ' +
+      '(logs/btcpay-keys.log in the data folder; it holds no secrets).',
+  };
+}
+
+function describeGreenfield(error: GreenfieldError): DescribedError {
+  if (error.kind === 'aborted') {
+    return { code: ExitCode.cancelled, message: error.message, nextStep: null };
+  }
+  const code = UNREACHABLE.includes(error.kind)
+    ? ExitCode.network
+    : ExitCode.server;
+  const nextStep = BASIC_REFUSALS.includes(error.kind)
+    ? `${error.nextStep} Without a password: \`btcpay-keys authorize --help\` ` +
+      'gets a key through the browser. btcpay-keys does not retry Basic auth.'
+    : error.nextStep;
+  return { code, message: error.message, nextStep };
+}
+
+function describeVault(error: VaultError): DescribedError {
+  const codes: Record<VaultError['code'], ExitCode> = {
+    'server-not-found': ExitCode.notFound,
+    'key-not-found': ExitCode.notFound,
+    'secret-missing': ExitCode.notFound,
+    'key-revoked': ExitCode.notFound,
+    'secret-mismatch': ExitCode.keychain,
+    'server-has-keys': ExitCode.usage,
+    'invalid-url': ExitCode.usage,
+  };
+  return {
+    code: codes[error.code],
+    message: error.message,
+    nextStep: error.nextStep,
+  };
+}
+
+/** What of an error may enter the log: its type, kind and code, no text. */
+function errorSummary(error: unknown): Record<string, unknown> {
+  if (error instanceof GreenfieldError) {
+    return {
+      type: error.name,
+      kind: error.kind,
+      status: error.status,
+      code: error.code,
+    };
+  }
+  if (error instanceof KeyOperationError)
+    return { type: error.name, kind: error.kind };
+  if (error instanceof VaultError)
+    return { type: error.name, code: error.code };
+  if (error instanceof CommandFailure)
+    return { type: error.name, exitCode: error.exitCode };
+  if (error instanceof Error) return { type: error.name, stack: error.stack };
+  return { type: typeof error };
+}

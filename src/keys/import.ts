@@ -1,0 +1,80 @@
+import { fingerprintKey, type Vault } from '../vault';
+import type { KeyRecord } from '../vault/schema';
+import { clientForServer, type ServerCallOptions } from './clients';
+import { KeyOperationError } from './errors';
+import { requireServer } from './lookup';
+import { shouldBecomeManager, useManagerForMinting } from './manager';
+
+/** A key someone already has, to be checked and stored. */
+export interface ImportKeyRequest {
+  serverId: string;
+  secret: string;
+  /** Defaults to the label the server knows the key by. */
+  label?: string;
+}
+
+/** The stored key and whether it became the server's manager key. */
+export interface ImportKeyResult {
+  key: KeyRecord;
+  becameManager: boolean;
+}
+
+/**
+ * Stores an existing key after `/api/v1/api-keys/current` confirmed it. The
+ * permissions stored are the ones the server reports, never what the user
+ * believes the key holds; an unknown key is refused and nothing is stored.
+ */
+export async function importKey(
+  vault: Vault,
+  request: ImportKeyRequest,
+  options: ServerCallOptions = {},
+): Promise<ImportKeyResult> {
+  const secret = request.secret.trim();
+  if (secret.length === 0) {
+    throw new KeyOperationError(
+      'invalid-request',
+      'The key is empty.',
+      'Paste the API key from BTCPay (Account → API Keys), or pipe it in ' +
+        'with --key-stdin.',
+    );
+  }
+  const server = await requireServer(vault, request.serverId);
+  await refuseDuplicate(vault, server.id, secret);
+
+  const current = await clientForServer(server.baseUrl, options).currentApiKey(
+    secret,
+  );
+  const label = request.label?.trim() || current.label || 'Imported key';
+  const key = await vault.storeKey({
+    secret,
+    serverId: server.id,
+    label,
+    grantedPermissions: current.permissions,
+    origin: { kind: 'imported' },
+    isManager: shouldBecomeManager(server, current.permissions),
+  });
+  if (key.isManager) await useManagerForMinting(vault, server);
+  return { key, becameManager: key.isManager };
+}
+
+async function refuseDuplicate(
+  vault: Vault,
+  serverId: string,
+  secret: string,
+): Promise<void> {
+  const fingerprint = fingerprintKey(secret);
+  const metadata = await vault.metadata();
+  const existing = metadata.keys.find(
+    (key) =>
+      key.serverId === serverId &&
+      key.fingerprint === fingerprint &&
+      key.revokedAt === null,
+  );
+  if (existing) {
+    throw new KeyOperationError(
+      'key-already-stored',
+      `This key is already stored as "${existing.label}" (id ${existing.id}).`,
+      `See it with \`btcpay-keys key show ${existing.id}\`.`,
+    );
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The key operations shared by the command line and the desktop app: add a
+ * server, create, import, verify, revoke and delete keys. Nothing here writes
+ * to a console; results and typed errors carry what a caller shows.
+ */
+export { addServer, removeServer, type AddServerResult } from './servers';
+export {
+  createKeyOverRest,
+  type CreateKeyRequest,
+  type CreateKeyResult,
+  type RestMintAuth,
+} from './create';
+export {
+  importKey,
+  type ImportKeyRequest,
+  type ImportKeyResult,
+} from './import';
+export {
+  verifyKeys,
+  type KeyVerification,
+  type VerifyOptions,
+  type VerifyProgress,
+} from './verify';
+export {
+  revokeKey,
+  deleteKeyLocally,
+  type RevokeKeyResult,
+  type ServerRevocation,
+} from './revoke';
+export { describeKey, type KeyDetail } from './describe';
+export { comparePermissionSets, type PermissionDrift } from './drift';
+export { scopePermissionsToStores } from './scope';
+export { requireKey, requireServer } from './lookup';
+export { KeyOperationError, type KeyOperationFailure } from './errors';
+export type { ClientFactory, ServerCallOptions, ServerClient } from './clients';

@@ -1,0 +1,210 @@
+import { GreenfieldError } from '../greenfield';
+import { VaultError, type Vault } from '../vault';
+import type {
+  KeyRecord,
+  ServerRecord,
+  VerificationResult,
+} from '../vault/schema';
+import { clientForServer, type ServerCallOptions } from './clients';
+import { KeyOperationError } from './errors';
+import { comparePermissionSets, type PermissionDrift } from './drift';
+
+/** The outcome of checking one key against its server. */
+export interface KeyVerification {
+  keyId: string;
+  serverId: string;
+  label: string;
+  result: VerificationResult;
+  /** What the server reported, when the key worked. */
+  permissions: string[] | null;
+  /** How the server's permissions differ from the stored ones, if they do. */
+  drift: PermissionDrift | null;
+  /** What the merchant should know, never containing the key. */
+  message: string | null;
+}
+
+/** Progress of a `verifyKeys` run, reported after each key. */
+export interface VerifyProgress {
+  done: number;
+  total: number;
+  last: KeyVerification;
+}
+
+/** Options of `verifyKeys`. */
+export interface VerifyOptions extends ServerCallOptions {
+  /** Requests in flight at once against one server (default 4). */
+  concurrencyPerServer?: number;
+  onProgress?: (progress: VerifyProgress) => void;
+}
+
+/**
+ * Checks keys with `/api/v1/api-keys/current` and records each result. Each
+ * server gets its own bounded pool so one slow server does not hold up the
+ * others and no server sees more than `concurrencyPerServer` requests at once.
+ * Revoked keys are skipped when verifying `'all'`.
+ */
+export async function verifyKeys(
+  vault: Vault,
+  keyIds: string[] | 'all',
+  options: VerifyOptions = {},
+): Promise<KeyVerification[]> {
+  const metadata = await vault.metadata();
+  const keys = selectKeys(metadata.keys, keyIds);
+  const perServer = Math.max(1, options.concurrencyPerServer ?? 4);
+  const results = new Map<string, KeyVerification>();
+  let done = 0;
+
+  const groups = groupByServer(keys);
+  await Promise.all(
+    [...groups].map(([serverId, group]) => {
+      const server = metadata.servers.find((s) => s.id === serverId);
+      return runPool(group, perServer, async (key) => {
+        const verification = await verifyOne(vault, server, key, options);
+        results.set(key.id, verification);
+        done += 1;
+        options.onProgress?.({ done, total: keys.length, last: verification });
+      });
+    }),
+  );
+  return keys.flatMap((key) => results.get(key.id) ?? []);
+}
+
+async function verifyOne(
+  vault: Vault,
+  server: ServerRecord | undefined,
+  key: KeyRecord,
+  options: ServerCallOptions,
+): Promise<KeyVerification> {
+  const outcome = server
+    ? await askServer(vault, server, key, options)
+    : errorOutcome('The server of this key is no longer stored.');
+  const verification: KeyVerification = {
+    keyId: key.id,
+    serverId: key.serverId,
+    label: key.label,
+    ...outcome,
+  };
+  await vault.recordVerification(key.id, {
+    at: new Date().toISOString(),
+    result: verification.result,
+    permissions: verification.permissions,
+    message: verification.message,
+  });
+  if (verification.drift) {
+    // The vault takes the server's permissions as the new truth; the log
+    // keeps what changed, so the drift stays visible afterwards.
+    await vault.log({
+      action: 'key.permissions-changed',
+      serverId: key.serverId,
+      keyId: key.id,
+      fingerprint: key.fingerprint,
+      details: { ...verification.drift },
+    });
+  }
+  return verification;
+}
+
+type Outcome = Pick<
+  KeyVerification,
+  'result' | 'permissions' | 'drift' | 'message'
+>;
+
+async function askServer(
+  vault: Vault,
+  server: ServerRecord,
+  key: KeyRecord,
+  options: ServerCallOptions,
+): Promise<Outcome> {
+  // A keychain failure is not a fact about the key: let it stop the run.
+  // A secret missing from a working keychain is, and is recorded.
+  let apiKey: string;
+  try {
+    apiKey = await vault.readSecret(key.id, 'use');
+  } catch (error) {
+    if (error instanceof VaultError && error.code === 'secret-missing') {
+      return errorOutcome(`${error.message} ${error.nextStep}`);
+    }
+    throw error;
+  }
+  try {
+    const current = await clientForServer(
+      server.baseUrl,
+      options,
+    ).currentApiKey(apiKey);
+    const drift = comparePermissionSets(
+      key.grantedPermissions,
+      current.permissions,
+    );
+    return {
+      result: 'valid',
+      permissions: current.permissions,
+      drift,
+      message: drift ? describeDrift(drift) : null,
+    };
+  } catch (error) {
+    if (!(error instanceof GreenfieldError)) throw error;
+    if (error.kind === 'key-unknown') {
+      return { ...errorOutcome(error.message), result: 'unknown-key' };
+    }
+    if (error.kind === 'owner-blocked') {
+      return { ...errorOutcome(error.message), result: 'owner-blocked' };
+    }
+    return errorOutcome(error.message);
+  }
+}
+
+function errorOutcome(message: string): Outcome {
+  return { result: 'error', permissions: null, drift: null, message };
+}
+
+function describeDrift(drift: PermissionDrift): string {
+  const parts = [
+    drift.added.length > 0 ? `now also holds ${drift.added.join(', ')}` : '',
+    drift.removed.length > 0
+      ? `no longer holds ${drift.removed.join(', ')}`
+      : '',
+  ].filter(Boolean);
+  return `The server's permissions differ from the stored ones: the key ${parts.join('; ')}.`;
+}
+
+function selectKeys(keys: KeyRecord[], keyIds: string[] | 'all'): KeyRecord[] {
+  if (keyIds === 'all') return keys.filter((key) => key.revokedAt === null);
+  return keyIds.map((id) => {
+    const key = keys.find((candidate) => candidate.id === id);
+    if (!key) {
+      throw new KeyOperationError(
+        'key-not-found',
+        `No key with the id "${id}" is stored here.`,
+        'List the stored keys and their ids with `btcpay-keys key list`.',
+      );
+    }
+    return key;
+  });
+}
+
+function groupByServer(keys: KeyRecord[]): Map<string, KeyRecord[]> {
+  const groups = new Map<string, KeyRecord[]>();
+  for (const key of keys) {
+    groups.set(key.serverId, [...(groups.get(key.serverId) ?? []), key]);
+  }
+  return groups;
+}
+
+/** Runs `work` over `items` with at most `limit` running at once. */
+async function runPool<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+}
