@@ -1,10 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createGreenfieldClient,
-  GreenfieldError,
-  type GreenfieldErrorKind,
-} from '../../src/greenfield';
+import { createGreenfieldClient } from '../../src/greenfield';
+import { expectKind, failureOf } from './support/expect-failure';
 import {
   answerJson,
   certificateFactory,
@@ -16,23 +13,6 @@ import {
 
 // Failures below HTTP: certificates, deadlines, cancelled requests and
 // sockets that refuse or drop, each produced by a real local socket.
-
-async function failureOf(promise: Promise<unknown>): Promise<GreenfieldError> {
-  const outcome = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof GreenfieldError)) {
-    throw new Error(`expected a GreenfieldError, got ${String(outcome)}`);
-  }
-  return outcome;
-}
-
-function expectKind(error: GreenfieldError, kind: GreenfieldErrorKind): void {
-  expect(error.kind).toBe(kind);
-  expect(error.message.length).toBeGreaterThan(10);
-  expect(error.nextStep.length).toBeGreaterThan(10);
-}
 
 const servers: LocalServer[] = [];
 const agents: Agent[] = [];
