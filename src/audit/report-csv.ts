@@ -89,6 +89,9 @@ function findingRows(report: AuditReport): CsvRow[] {
       rule: f.rule,
       key_id: f.keyId ?? '',
       server_id: f.serverId ?? '',
+      server_url:
+        report.summary.byServer.find((s) => s.serverId === f.serverId)
+          ?.serverUrl ?? '',
       label: entry?.label ?? '',
       title: f.title,
       explanation: f.explanation,

@@ -1,3 +1,4 @@
+import { RISK_LABELS } from '../permissions';
 import type {
   AuditReport,
   InventoryEntry,
@@ -11,15 +12,10 @@ import { SEVERITIES } from './report-schema';
  * Markdown say the same thing the same way.
  */
 
-/** Each risk class as a merchant reads it. */
-export const RISK_CLASS_WORDS: Record<RiskClass, string> = {
-  unrestricted: 'unrestricted',
-  'server-admin': 'administers the server',
-  'moves-funds': 'moves funds',
-  'changes-settings': 'changes settings',
-  'all-stores': 'applies to all stores',
-  'read-only': 'read-only',
-};
+/** Each risk class by the name the rest of the app shows for it. */
+export const RISK_CLASS_WORDS: Record<RiskClass, string> = Object.fromEntries(
+  Object.entries(RISK_LABELS).map(([risk, label]) => [risk, label.name]),
+) as Record<RiskClass, string>;
 
 /** "Can create invoices (store S1)" style list of a key's permissions. */
 export function permissionsInWords(entry: InventoryEntry): string[] {

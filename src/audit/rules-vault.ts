@@ -180,7 +180,7 @@ export function keychainFindings(
       title: `The secret of ${keyName(key)} is not in the keychain`,
       explanation:
         'The key manager lists this key but the OS keychain holds no entry ' +
-        'for it, so it cannot be used, revealed or revoked with itself.',
+        'for it, so the key manager can neither use, reveal nor revoke it.',
       fix:
         'Run "btcpay-keys reconcile" to repair the entry, or import the key ' +
         'again if you still have it.',

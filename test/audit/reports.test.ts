@@ -1,0 +1,224 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import {
+  AuditReport,
+  auditReportJsonSchema,
+  renderCsvReport,
+  renderJsonReport,
+  renderMarkdownReport,
+  renderTerminalReport,
+  runAudit,
+} from '../../src/audit';
+import { csvCell } from '../../src/audit/report-csv';
+import { cleanKey, daysAgo, metadataOf, NOW, server } from './fixtures';
+
+/** A report with awkward text: quotes, commas, pipes, formulas, escapes. */
+function awkwardReport(): AuditReport {
+  const keys = [
+    cleanKey('k-formula', {
+      label: '=HYPERLINK("http://evil.example","x"), "quoted" | piped',
+      grantedPermissions: ['unrestricted'],
+    }),
+    cleanKey('k-escape', {
+      label: 'Till\u001b[31m red\nnext line',
+      grantedPermissions: ['btcpay.store.canviewinvoices'],
+      lastVerification: null,
+    }),
+    cleanKey('k-plain', { createdAt: daysAgo(300) }),
+    cleanKey('k-revoked', { revokedAt: daysAgo(2) }),
+  ];
+  return runAudit({
+    metadata: metadataOf(
+      [server(), server({ id: 'srv-http', baseUrl: 'http://shop.example/' })],
+      keys,
+    ),
+    events: [],
+    logVerification: { ok: true, count: 0 },
+    config: {},
+    now: NOW,
+  });
+}
+
+/** A strict RFC 4180 reader: quoted fields, doubled quotes, CRLF rows. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"' && field === '') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else {
+      expect(c, `a bare ${JSON.stringify(c)} outside quotes`).not.toMatch(
+        /["\r\n]/,
+      );
+      field += c;
+    }
+  }
+  expect(field).toBe('');
+  expect(row).toEqual([]);
+  return rows;
+}
+
+/** The Markdown tables of a document, each as rows of unescaped cells. */
+function markdownTables(text: string): Map<string, string[][]> {
+  const tables = new Map<string, string[][]>();
+  let heading = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('## ')) heading = line.slice(3);
+    if (!line.startsWith('| ')) continue;
+    const cells = line
+      .slice(2, -2)
+      .split(/(?<!\\) \| /)
+      .map((cell) => cell.replace(/\\(.)/g, '$1'));
+    tables.set(heading, [...(tables.get(heading) ?? []), cells]);
+  }
+  return tables;
+}
+
+describe('the JSON report', () => {
+  it('validates against its published JSON Schema', () => {
+    const report = awkwardReport();
+    const parsed: unknown = JSON.parse(renderJsonReport(report));
+
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(auditReportJsonSchema());
+    expect(validate(parsed), ajv.errorsText(validate.errors)).toBe(true);
+    expect(AuditReport.parse(parsed)).toEqual(report);
+  });
+
+  it('is refused by the schema when a required field is missing', () => {
+    const parsed = JSON.parse(renderJsonReport(awkwardReport())) as Record<
+      string,
+      unknown
+    >;
+    delete parsed['inventory'];
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    expect(ajv.validate(auditReportJsonSchema(), parsed)).toBe(false);
+  });
+
+  it('lists permissions in words in the inventory', () => {
+    const report = awkwardReport();
+    const entry = report.inventory.find((e) => e.keyId === 'k-plain');
+    expect(entry?.permissions).toEqual([
+      {
+        permission: 'btcpay.store.canviewinvoices:Store1',
+        title: expect.stringMatching(/invoice/i),
+        scope: expect.stringContaining('Store1'),
+      },
+    ]);
+    expect(entry?.riskClasses).toEqual(['read-only']);
+  });
+});
+
+describe('the CSV report', () => {
+  it('parses back into one row per summary count, finding and key', () => {
+    const report = awkwardReport();
+    const rows = parseCsv(renderCsvReport(report));
+    const [header, ...body] = rows;
+    expect(header?.[0]).toBe('record');
+    for (const row of body) expect(row).toHaveLength(header?.length ?? 0);
+
+    const column = (name: string) => header?.indexOf(name) ?? -1;
+    const of = (kind: string) => body.filter((r) => r[0] === kind);
+    expect(of('finding')).toHaveLength(report.findings.length);
+    expect(of('key')).toHaveLength(report.inventory.length);
+    const critical = of('summary').find(
+      (r) => r[column('group')] === 'severity' && r[column('name')] === 'high',
+    );
+    expect(critical?.[column('count')]).toBe(
+      String(report.summary.bySeverity.high),
+    );
+
+    const formula = of('key').find((r) => r[column('key_id')] === 'k-formula');
+    expect(formula?.[column('label')]).toBe(
+      `'=HYPERLINK("http://evil.example","x"), "quoted" | piped`,
+    );
+  });
+
+  it('defuses every cell a spreadsheet would run as a formula', () => {
+    for (const start of ['=', '+', '-', '@', '\t', '\r']) {
+      const cell = csvCell(`${start}1+1`);
+      const unquoted = cell.startsWith('"')
+        ? cell.slice(1, -1).replace(/""/g, '"')
+        : cell;
+      expect(unquoted.startsWith("'")).toBe(true);
+    }
+    expect(csvCell('a "b", c')).toBe('"a ""b"", c"');
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell(12)).toBe('12');
+  });
+});
+
+describe('the Markdown report', () => {
+  it('holds the summary, findings and inventory tables', () => {
+    const report = awkwardReport();
+    const tables = markdownTables(renderMarkdownReport(report));
+
+    expect([...tables.keys()]).toEqual([
+      'Findings by severity',
+      'Servers',
+      'Active keys by risk',
+      'Findings',
+      'Inventory',
+    ]);
+    const findings = tables.get('Findings') ?? [];
+    expect(findings.slice(2)).toHaveLength(report.findings.length);
+    const inventory = tables.get('Inventory') ?? [];
+    expect(inventory.slice(2)).toHaveLength(report.inventory.length);
+    for (const table of tables.values()) {
+      const width = table[0]?.length;
+      for (const row of table) expect(row).toHaveLength(width ?? 0);
+    }
+    const labels = inventory.slice(2).map((row) => row[0]);
+    expect(labels).toContain(
+      '=HYPERLINK("http://evil.example","x"), "quoted" | piped',
+    );
+  });
+});
+
+describe('the terminal report', () => {
+  it('uses colour only when allowed and never passes escapes through', () => {
+    const report = awkwardReport();
+    const plain = renderTerminalReport(report, { color: false });
+    const coloured = renderTerminalReport(report, { color: true });
+
+    expect(plain).not.toContain('\u001b');
+    expect(coloured).toContain('\u001b[31m');
+    // The label's own escape sequence is neutralised in both.
+    expect(coloured).not.toContain('\u001b[31m red');
+    expect(plain).toContain('Till [31m red next line');
+  });
+
+  it('shows each finding with its fix and each key with its permissions', () => {
+    const report = awkwardReport();
+    const text = renderTerminalReport(report, { color: false });
+    for (const finding of report.findings) {
+      expect(text).toContain(`Fix: ${finding.fix}`);
+    }
+    expect(text).toMatch(/k-plain[\s\S]*- .*invoice/i);
+    expect(text).toContain('REVOKED');
+  });
+});
