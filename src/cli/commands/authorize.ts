@@ -276,12 +276,23 @@ async function offerRevocation(
     if (!(await promptYesNo(context, `Revoke ${key.id} ("${key.label}")?`))) {
       continue;
     }
-    const revoked = await revokeKey(vault, key.id);
-    say(
-      context,
-      revoked.server === 'already-gone'
-        ? `${key.id} was already gone from the server; removed here.`
-        : `Revoked ${key.id}.`,
-    );
+    try {
+      const revoked = await revokeKey(vault, key.id);
+      say(
+        context,
+        revoked.server === 'already-gone'
+          ? `${key.id} was already gone from the server; removed here.`
+          : `Revoked ${key.id}.`,
+      );
+    } catch (error) {
+      // The new key is stored either way; one failed revocation must not
+      // read as a failed authorize.
+      const reason = error instanceof Error ? error.message : String(error);
+      note(
+        context,
+        `Could not revoke ${key.id}: ${reason} Try again later with ` +
+          `btcpay-keys key revoke ${key.id}`,
+      );
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { RegisterCommands } from '../context';
+import { registerAuthorizeCommand } from './authorize';
 import { registerKeyCommands } from './key';
 import { registerClipboardClearer } from './key-secret';
 import { registerLogCommand } from './log';
@@ -12,6 +13,7 @@ import { registerServerCommands } from './server';
 export const commandModules: RegisterCommands[] = [
   registerServerCommands,
   registerKeyCommands,
+  registerAuthorizeCommand,
   registerLogCommand,
   registerReconcileCommand,
   registerClipboardClearer,
