@@ -1,4 +1,5 @@
 import type { RegisterCommands } from '../context';
+import { registerAuditCommand } from './audit';
 import { registerAuthorizeCommand } from './authorize';
 import { registerKeyCommands } from './key';
 import { registerClipboardClearer } from './key-secret';
@@ -15,6 +16,7 @@ export const commandModules: RegisterCommands[] = [
   registerKeyCommands,
   registerAuthorizeCommand,
   registerLogCommand,
+  registerAuditCommand,
   registerReconcileCommand,
   registerClipboardClearer,
 ];
