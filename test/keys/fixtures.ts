@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
+import { openVault, type Vault } from '../../src/vault';
+
+/** A sandbox whose Basic-auth throttle does not get in the way of tests. */
+export function startRelaxedSandbox(
+  options: SandboxOptions = {},
+): Promise<Sandbox> {
+  return startSandbox({
+    basicRateLimit: { perMinute: 600, burst: 100 },
+    ...options,
+  });
+}
+
+/** The password of a sandbox account, by its email's role part. */
+export function passwordOf(sandbox: Sandbox, email: string): string {
+  const user = sandbox.users.find((candidate) => candidate.email === email);
+  if (!user) throw new Error(`the sandbox has no ${email}`);
+  return user.password;
+}
+
+/** The first store the account owns in the sandbox. */
+export function storeOf(sandbox: Sandbox, email: string): string {
+  const store = sandbox.stores.find((s) => s.ownerEmail === email);
+  if (!store) throw new Error(`${email} owns no store in the sandbox`);
+  return store.id;
+}
+
+/** A vault in a fresh temp folder, on the real keychain. */
+export async function openTempVault(): Promise<{
+  vault: Vault;
+  cleanup: () => Promise<void>;
+}> {
+  const home = await mkdtemp(path.join(tmpdir(), 'btcpay-keys-core-'));
+  const vault = await openVault({ home });
+  return { vault, cleanup: () => rm(home, { recursive: true, force: true }) };
+}
