@@ -40,10 +40,9 @@ export function classifyUnauthorized(message: string): UnauthorizedReason {
   if (/user not found or invalid password/i.test(message)) {
     return { reason: 'basic-wrong-password' };
   }
-  if (!FAILED_PREFIX.test(message)) return { reason: 'unrecognised' };
-
-  // After the prefix comes either Identity's sign-in result (a bare word) or
-  // the reason CanLogin gave, for Basic and API keys alike.
+  // A wrong password is answered with Identity's sign-in result alone, a bare
+  // word; a login refusal carries the reason CanLogin gave after the prefix.
+  const prefixed = FAILED_PREFIX.test(message);
   const detail = message.replace(FAILED_PREFIX, '').trim();
   switch (detail.toLowerCase()) {
     case 'failed':
@@ -53,10 +52,8 @@ export function classifyUnauthorized(message: string): UnauthorizedReason {
     case 'notallowed':
       return { reason: 'basic-not-allowed' };
   }
-  return {
-    reason: 'account-refused',
-    refusal: classifyAccountRefusal(detail),
-  };
+  if (!prefixed) return { reason: 'unrecognised' };
+  return { reason: 'account-refused', refusal: classifyAccountRefusal(detail) };
 }
 
 /** Reads one of `CanLogin`'s reasons. A temporary lockout reads "disabled". */

@@ -32,9 +32,10 @@ describe('classifyUnauthorized', () => {
       'Basic authentication failed: User not found or invalid password',
       'basic-wrong-password',
     ],
+    ['Failed', 'basic-wrong-password'],
+    ['Lockedout', 'basic-locked-out'],
+    ['NotAllowed', 'basic-not-allowed'],
     ['Basic authentication failed: Failed', 'basic-wrong-password'],
-    ['Basic authentication failed: Lockedout', 'basic-locked-out'],
-    ['Basic authentication failed: NotAllowed', 'basic-not-allowed'],
     ['Something else entirely', 'unrecognised'],
   ])('reads "%s" as %s', (message, reason) => {
     expect(classifyUnauthorized(message).reason).toBe(reason);
