@@ -1,0 +1,329 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../sandbox/index';
+import { basicFor, call } from './helpers';
+
+let sandbox: Sandbox;
+const ADMIN = 'admin@sandbox.test';
+const MERCHANT = 'merchant@sandbox.test';
+
+beforeAll(async () => {
+  // A generous Basic allowance: this file is about endpoints, not throttling.
+  sandbox = await startSandbox({
+    basicRateLimit: { perMinute: 600, burst: 100 },
+  });
+});
+afterAll(() => sandbox.close());
+
+const token = (key: string): string => `token ${key}`;
+
+describe('sandbox Greenfield endpoints', () => {
+  it('answers the health probe without credentials', async () => {
+    const answer = await call(sandbox, 'GET', 'api/v1/health');
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ synchronized: true });
+  });
+
+  it('reports server info to a key with no permissions and refuses anonymous callers', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, []);
+    const info = await call(sandbox, 'GET', 'api/v1/server/info', {
+      auth: token(key),
+    });
+    expect(info.status).toBe(200);
+    expect(info.json).toMatchObject({ version: '2.4.4', fullySynched: true });
+    const anonymous = await call(sandbox, 'GET', 'api/v1/server/info');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json).toEqual({
+      code: 'unauthenticated',
+      message: 'Authentication is required for accessing this endpoint',
+    });
+  });
+
+  it('describes the current key without its owner and refuses Basic auth there', async () => {
+    const key = sandbox.admin.mintKey(
+      MERCHANT,
+      ['btcpay.store.canviewinvoices'],
+      'Till',
+    );
+    const current = await call(sandbox, 'GET', 'api/v1/api-keys/current', {
+      auth: token(key),
+    });
+    expect(current.json).toEqual({
+      apiKey: key,
+      label: 'Till',
+      permissions: ['btcpay.store.canviewinvoices'],
+    });
+    const basic = await call(sandbox, 'GET', 'api/v1/api-keys/current', {
+      auth: basicFor(sandbox, 'merchant'),
+    });
+    expect(basic.status).toBe(401);
+  });
+
+  it('names an unknown key in its 401', async () => {
+    const answer = await call(sandbox, 'GET', 'api/v1/api-keys/current', {
+      auth: token('0'.repeat(40)),
+    });
+    expect(answer.json).toEqual({
+      code: 'unauthenticated',
+      message: 'ApiKey authentication failed: Unknown API Key',
+    });
+  });
+
+  it('creates keys with Basic auth, lower-casing policies and dropping duplicates', async () => {
+    const answer = await call(sandbox, 'POST', 'api/v1/api-keys', {
+      auth: basicFor(sandbox, 'merchant'),
+      body: {
+        label: 'Shop',
+        permissions: [
+          'BTCPAY.STORE.CANVIEWINVOICES:AbC',
+          'btcpay.store.canviewinvoices:AbC',
+        ],
+      },
+    });
+    expect(answer.status).toBe(200);
+    const created = answer.json as { apiKey: string; permissions: string[] };
+    expect(created.apiKey).toMatch(/^[0-9a-f]{40}$/);
+    expect(created.permissions).toEqual(['btcpay.store.canviewinvoices:AbC']);
+  });
+
+  it('refuses to create keys with a key that is not unrestricted', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, [
+      'btcpay.store.canmodifystoresettings',
+    ]);
+    const answer = await call(sandbox, 'POST', 'api/v1/api-keys', {
+      auth: token(key),
+      body: {},
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({
+      code: 'missing-permission',
+      missingPermission: 'unrestricted',
+    });
+  });
+
+  it('answers a malformed permission with the 422 array naming its index', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, ['unrestricted']);
+    const answer = await call(sandbox, 'POST', 'api/v1/api-keys', {
+      auth: token(key),
+      body: {
+        permissions: [
+          'btcpay.store.canviewinvoices',
+          'btcpay.store.canviewinvoices:',
+        ],
+      },
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.json).toEqual([
+      { path: 'permissions[1]', message: "Invalid 'Permission' String" },
+    ]);
+  });
+
+  it('revokes the current key with an empty 200, after which it gets 401', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, []);
+    const answer = await call(sandbox, 'DELETE', 'api/v1/api-keys/current', {
+      auth: token(key),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('');
+    const after = await call(sandbox, 'GET', 'api/v1/api-keys/current', {
+      auth: token(key),
+    });
+    expect(after.status).toBe(401);
+  });
+
+  it('deletes only the caller’s own keys and answers 400 for anyone else’s', async () => {
+    const own = sandbox.admin.mintKey(MERCHANT, []);
+    const foreign = sandbox.admin.mintKey(ADMIN, []);
+    const auth = basicFor(sandbox, 'merchant');
+    const refused = await call(
+      sandbox,
+      'DELETE',
+      `api/v1/api-keys/${foreign}`,
+      { auth },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({
+      code: 'apikey-not-found',
+      message: 'This apikey does not exists',
+    });
+    const deleted = await call(sandbox, 'DELETE', `api/v1/api-keys/${own}`, {
+      auth,
+    });
+    expect([deleted.status, deleted.text]).toEqual([200, '']);
+    expect(sandbox.admin.keysOf(MERCHANT).map((k) => k.apiKey)).not.toContain(
+      own,
+    );
+  });
+
+  it('lets an admin create and revoke keys for another user by email', async () => {
+    const adminKey = sandbox.admin.mintKey(ADMIN, [
+      'btcpay.server.canmanageusers',
+    ]);
+    const created = await call(
+      sandbox,
+      'POST',
+      `api/v1/users/${MERCHANT}/api-keys`,
+      {
+        auth: token(adminKey),
+        body: {
+          label: 'for merchant',
+          permissions: ['btcpay.user.canviewprofile'],
+        },
+      },
+    );
+    expect(created.status).toBe(200);
+    const { apiKey } = created.json as { apiKey: string };
+    expect(
+      sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === apiKey),
+    ).toBe(true);
+    const path = `api/v1/users/${MERCHANT}/api-keys/${apiKey}`;
+    const revoked = await call(sandbox, 'DELETE', path, {
+      auth: token(adminKey),
+    });
+    expect(revoked.status).toBe(200);
+    const again = await call(sandbox, 'DELETE', path, {
+      auth: token(adminKey),
+    });
+    expect(again.json).toMatchObject({ code: 'apikey-not-found' });
+  });
+
+  it('answers 404 user-not-found for an unknown target user', async () => {
+    const adminKey = sandbox.admin.mintKey(ADMIN, ['unrestricted']);
+    const answer = await call(
+      sandbox,
+      'POST',
+      'api/v1/users/nobody@sandbox.test/api-keys',
+      {
+        auth: token(adminKey),
+        body: {},
+      },
+    );
+    expect(answer.status).toBe(404);
+    expect(answer.json).toEqual({
+      code: 'user-not-found',
+      message: 'The user was not found',
+    });
+  });
+
+  it('refuses server permissions to a non-admin even with an unrestricted key', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, ['unrestricted']);
+    const answer = await call(
+      sandbox,
+      'POST',
+      `api/v1/users/${ADMIN}/api-keys`,
+      {
+        auth: token(key),
+        body: {},
+      },
+    );
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({
+      missingPermission: 'btcpay.server.canmanageusers',
+    });
+  });
+
+  it('shows the profile to canmodifyprofile but not to canmodifystoresettings', async () => {
+    const profile = sandbox.admin.mintKey(ADMIN, [
+      'btcpay.user.canmodifyprofile',
+    ]);
+    const me = await call(sandbox, 'GET', 'api/v1/users/me', {
+      auth: token(profile),
+    });
+    expect(me.json).toMatchObject({ email: ADMIN, roles: ['ServerAdmin'] });
+    const store = sandbox.admin.mintKey(ADMIN, [
+      'btcpay.store.canmodifystoresettings',
+    ]);
+    const refused = await call(sandbox, 'GET', 'api/v1/users/me', {
+      auth: token(store),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({
+      missingPermission: 'btcpay.user.canviewprofile',
+    });
+  });
+
+  it('lists only the stores both the key scope and the membership allow', async () => {
+    const [main, second] = sandbox.stores.filter(
+      (s) => s.ownerEmail === MERCHANT,
+    );
+    const scoped = sandbox.admin.mintKey(MERCHANT, [
+      `btcpay.store.canviewstoresettings:${second!.id}`,
+    ]);
+    const list = await call(sandbox, 'GET', 'api/v1/stores', {
+      auth: token(scoped),
+    });
+    expect((list.json as { id: string }[]).map((s) => s.id)).toEqual([
+      second!.id,
+    ]);
+    const all = sandbox.admin.mintKey(MERCHANT, [
+      'btcpay.store.canmodifystoresettings',
+    ]);
+    const both = await call(sandbox, 'GET', 'api/v1/stores', {
+      auth: token(all),
+    });
+    expect((both.json as { id: string }[]).map((s) => s.id)).toEqual([
+      main!.id,
+      second!.id,
+    ]);
+  });
+
+  it('does not show an admin the stores they are not a member of', async () => {
+    const key = sandbox.admin.mintKey(ADMIN, ['unrestricted']);
+    const list = await call(sandbox, 'GET', 'api/v1/stores', {
+      auth: token(key),
+    });
+    expect((list.json as { name: string }[]).map((s) => s.name)).toEqual([
+      'Admin Shop',
+    ]);
+  });
+
+  it('gives a guest whose role cannot view settings an empty store list', async () => {
+    const key = sandbox.admin.mintKey('guest@sandbox.test', [
+      'btcpay.store.canviewstoresettings',
+    ]);
+    const list = await call(sandbox, 'GET', 'api/v1/stores', {
+      auth: token(key),
+    });
+    expect([list.status, list.json]).toEqual([200, []]);
+  });
+
+  it('refuses the store list to a key holding only canviewinvoices', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, [
+      'btcpay.store.canviewinvoices',
+    ]);
+    const answer = await call(sandbox, 'GET', 'api/v1/stores', {
+      auth: token(key),
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({
+      missingPermission: 'btcpay.store.canviewstoresettings',
+    });
+  });
+
+  it('serves the permission hierarchy only to authenticated callers', async () => {
+    const key = sandbox.admin.mintKey(MERCHANT, []);
+    const list = await call(sandbox, 'GET', 'misc/permissions', {
+      auth: token(key),
+    });
+    const entries = list.json as { name: string; included: string[] }[];
+    expect(entries).toHaveLength(46);
+    expect(
+      entries.find((e) => e.name === 'btcpay.user.canmodifyprofile')?.included,
+    ).toEqual(['btcpay.user.canviewprofile']);
+    expect((await call(sandbox, 'GET', 'misc/permissions')).status).toBe(401);
+    const browser = await call(sandbox, 'GET', 'misc/permissions', {
+      headers: { accept: 'text/html' },
+    });
+    expect(browser.status).toBe(302);
+    expect(String(browser.headers.location)).toContain('/login?ReturnUrl=');
+  });
+
+  it('answers unknown Greenfield routes with a bare 404', async () => {
+    const answer = await call(sandbox, 'GET', 'api/v1/no-such-thing');
+    expect([answer.status, answer.text]).toEqual([404, '']);
+  });
+
+  it('sends Referrer-Policy same-origin on every answer', async () => {
+    const answer = await call(sandbox, 'GET', 'api/v1/health');
+    expect(answer.headers['referrer-policy']).toBe('same-origin');
+  });
+});
