@@ -14,9 +14,9 @@ export const NOW = new Date('2026-06-01T12:00:00.000Z');
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** `days` before {@link NOW}, as an ISO timestamp. */
-export function daysAgo(days: number): string {
-  return new Date(NOW.getTime() - days * DAY).toISOString();
+/** `days` before `from` ({@link NOW} by default), as an ISO timestamp. */
+export function daysAgo(days: number, from: Date = NOW): string {
+  return new Date(from.getTime() - days * DAY).toISOString();
 }
 
 /** A server over https that raises no finding by itself. */
@@ -42,6 +42,7 @@ export function server(overrides: Partial<ServerRecord> = {}): ServerRecord {
 export function cleanKey(
   id: string,
   overrides: Partial<KeyRecord> = {},
+  now: Date = NOW,
 ): KeyRecord {
   const permissions = overrides.grantedPermissions ?? [
     'btcpay.store.canviewinvoices:Store1',
@@ -56,9 +57,9 @@ export function cleanKey(
     origin: { kind: 'imported' },
     userId: 'user-1',
     isManager: false,
-    createdAt: daysAgo(10),
+    createdAt: daysAgo(10, now),
     lastVerification: {
-      at: daysAgo(1),
+      at: daysAgo(1, now),
       result: 'valid',
       permissions,
       message: null,

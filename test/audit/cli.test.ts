@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuditReport } from '../../src/audit';
+import { runAuditCommand } from '../../src/cli/commands/audit';
+import { ExitCode, type CliContext } from '../../src/cli/context';
+import { runCli } from '../../src/cli/program';
+import { silentLogger } from '../../src/log/logger';
+import {
+  cleanKey,
+  countingSecretStore,
+  daysAgo,
+  makeHome,
+  metadataOf,
+  removeHome,
+  server,
+  writeVault,
+} from './fixtures';
+
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+const GUARD = path.join(ROOT, 'test/audit/offline-guard.mjs');
+const NO_BUS = '/nonexistent/btcpay-keys-test-bus';
+
+let home: string;
+
+beforeEach(async () => {
+  home = await makeHome();
+  // The command judges at the real clock, so the keys are dated from it:
+  // one unrestricted key (high) and one key due for rotation (medium).
+  const now = new Date();
+  await writeVault(
+    home,
+    metadataOf(
+      [server()],
+      [
+        cleanKey('k-admin', { grantedPermissions: ['unrestricted'] }, now),
+        cleanKey('k-old', { createdAt: daysAgo(400, now) }, now),
+      ],
+    ),
+  );
+});
+afterEach(() => removeHome(home));
+
+function context(): CliContext & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    isTTY: false,
+    color: false,
+    env: {},
+    logger: silentLogger,
+    home,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('btcpay-keys audit', () => {
+  it('prints a JSON report that matches the report schema', async () => {
+    const ctx = context();
+    expect(await runCli(['audit', '--json'], ctx)).toBe(ExitCode.ok);
+    const report = AuditReport.parse(JSON.parse(ctx.out()));
+    expect(report.findings.map((f) => f.rule).sort()).toEqual([
+      'rotation-due',
+      'unrestricted',
+    ]);
+  });
+
+  it('exits with the findings code at or above --fail-on', async () => {
+    const failing = context();
+    expect(await runCli(['audit', '--fail-on', 'high'], failing)).toBe(
+      ExitCode.findings,
+    );
+    expect(failing.out()).toContain('unrestricted');
+    expect(failing.err()).toContain('1 finding at or above "high"');
+
+    const medium = context();
+    expect(
+      await runCli(['audit', '--csv', '--fail-on', 'medium'], medium),
+    ).toBe(ExitCode.findings);
+    expect(medium.err()).toContain('2 findings');
+
+    const passing = context();
+    expect(await runCli(['audit', '--fail-on', 'critical'], passing)).toBe(
+      ExitCode.ok,
+    );
+  });
+
+  it('writes the report to --out instead of stdout, readable only by you', async () => {
+    const ctx = context();
+    const file = path.join(home, 'audit.md');
+    expect(await runCli(['audit', '--md', '--out', file], ctx)).toBe(0);
+    expect(ctx.out()).toBe('');
+    expect(await readFile(file, 'utf8')).toContain('## Inventory');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses two formats, an unknown severity and a broken audit.json', async () => {
+    expect(await runCli(['audit', '--json', '--csv'], context())).toBe(
+      ExitCode.usage,
+    );
+    expect(await runCli(['audit', '--fail-on', 'urgent'], context())).toBe(
+      ExitCode.usage,
+    );
+
+    await writeFile(
+      path.join(home, 'audit.json'),
+      JSON.stringify({ rotationDays: -3, severity: {} }),
+    );
+    const ctx = context();
+    expect(await runCli(['audit'], ctx)).toBe(ExitCode.usage);
+    expect(ctx.err()).toContain(path.join(home, 'audit.json'));
+    expect(ctx.err()).toContain('rotationDays');
+  });
+
+  it('follows audit.json: a disabled rule and a raised severity', async () => {
+    await writeFile(
+      path.join(home, 'audit.json'),
+      JSON.stringify({
+        disabledRules: ['unrestricted'],
+        severities: { 'rotation-due': 'critical' },
+      }),
+    );
+    const ctx = context();
+    expect(
+      await runCli(['audit', '--json', '--fail-on', 'critical'], ctx),
+    ).toBe(ExitCode.findings);
+    const report = AuditReport.parse(JSON.parse(ctx.out()));
+    expect(report.findings).toMatchObject([
+      { rule: 'rotation-due', severity: 'critical' },
+    ]);
+  });
+});
+
+describe('the audit without network or keychain', () => {
+  it('opens no connection and resolves no name, in any format', async () => {
+    const attempts: string[] = [];
+    const record = (what: string) => () => {
+      attempts.push(what);
+      throw new Error(`blocked ${what}`);
+    };
+    vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(
+      record('socket'),
+    );
+    vi.spyOn(dns, 'lookup').mockImplementation(record('dns'));
+    vi.spyOn(http, 'request').mockImplementation(record('http'));
+    vi.spyOn(https, 'request').mockImplementation(record('https'));
+    vi.spyOn(globalThis, 'fetch').mockImplementation(record('fetch'));
+
+    for (const format of [[], ['--json'], ['--csv'], ['--md']]) {
+      await runCli(['audit', ...format], context());
+    }
+    expect(attempts).toEqual([]);
+
+    // The trap is live: a real connection attempt is caught by it.
+    expect(() => net.connect(9, '127.0.0.1')).toThrow('blocked socket');
+    expect(attempts).toEqual(['socket']);
+  });
+
+  it('asks the keychain nothing unless --keychain is given', async () => {
+    const store = countingSecretStore(['k-admin', 'k-old']);
+    await runAuditCommand({ json: true }, context(), store);
+    expect(store.calls).toEqual([]);
+
+    const report = await runAuditCommand(
+      { json: true, keychain: true },
+      context(),
+      store,
+    );
+    // Only the list of names is read; no secret is fetched.
+    expect(store.calls).toEqual(['accounts']);
+    expect(report.config.keychainChecked).toBe(true);
+  });
+
+  it('runs as a command with the network cut and no session bus', async () => {
+    const plain = await runGuarded(['audit', '--json']);
+    expect(plain.stderr).not.toContain('blocked');
+    expect(plain.code).toBe(ExitCode.ok);
+    expect(AuditReport.parse(JSON.parse(plain.stdout)).inventory).toHaveLength(
+      2,
+    );
+    expect(guardReport(plain.stderr, 'native modules')).toEqual([]);
+    expect(guardReport(plain.stderr, 'local sockets')).toEqual([]);
+
+    // The guard sees a keychain attempt: with --keychain the command goes
+    // for the session bus, finds none, and says the keychain is missing.
+    const withKeychain = await runGuarded(['audit', '--keychain']);
+    expect(withKeychain.stderr).not.toContain('blocked');
+    expect(withKeychain.code).toBe(ExitCode.keychain);
+    expect(guardReport(withKeychain.stderr, 'local sockets')).toEqual([NO_BUS]);
+  });
+});
+
+interface GuardedRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real command line in a child with the offline guard loaded. */
+function runGuarded(args: string[]): Promise<GuardedRun> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    BTCPAY_KEYS_HOME: home,
+    // No session bus: any keychain call would fail rather than succeed.
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${NO_BUS}`,
+    NO_COLOR: '1',
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        GUARD,
+        path.join(ROOT, 'src/cli/main.ts'),
+        ...args,
+      ],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** What the guard printed at exit under `heading`. */
+function guardReport(stderr: string, heading: string): string[] {
+  const line = new RegExp(`OFFLINE-GUARD: ${heading} (.*)`).exec(stderr)?.[1];
+  expect(line, 'the guard reports at exit').toBeDefined();
+  return JSON.parse(line ?? '[]') as string[];
+}

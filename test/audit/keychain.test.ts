@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadAuditInputs, runAudit } from '../../src/audit';
+import { createKeytarStore } from '../../src/vault/secret-store';
+import {
+  cleanKey,
+  makeHome,
+  metadataOf,
+  removeHome,
+  server,
+  writeVault,
+} from './fixtures';
+
+// The real OS keychain exists only inside the private keyring session
+// (scripts/with-keyring.sh, which `npm test` uses).
+const inKeyringSession = process.env['BTCPAY_KEYS_IN_KEYRING_SESSION'] === '1';
+if (!inKeyringSession) {
+  console.log(
+    'test/audit/keychain.test.ts: skipped, no private keyring session; run ' +
+      'it with `bash scripts/with-keyring.sh npx vitest run test/audit`.',
+  );
+}
+
+describe.skipIf(!inKeyringSession)('the audit with --keychain', () => {
+  // A service of its own, so other suites' entries never mix in.
+  const store = createKeytarStore({ service: `audit-test-${randomUUID()}` });
+  let home: string;
+
+  beforeEach(async () => {
+    home = await makeHome();
+  });
+  afterEach(async () => {
+    for (const account of await store.accounts()) await store.delete(account);
+    await removeHome(home);
+  });
+
+  it('finds a missing and a leftover secret in the real keychain', async () => {
+    const now = new Date();
+    await writeVault(
+      home,
+      metadataOf(
+        [server()],
+        [
+          cleanKey('k-stored', {}, now),
+          cleanKey('k-lost', {}, now),
+          cleanKey('k-revoked', { revokedAt: now.toISOString() }, now),
+        ],
+      ),
+    );
+    // Dummy secrets: the audit must list them without ever reading one.
+    await store.set('k-stored', 'not-a-real-key-1');
+    await store.set('k-revoked', 'not-a-real-key-2');
+    await store.set('k-stray', 'not-a-real-key-3');
+
+    const inputs = await loadAuditInputs(home, {
+      keychain: true,
+      secretStore: store,
+      now,
+    });
+    const report = runAudit(inputs);
+
+    expect(
+      report.findings.map((f) => [f.rule, f.keyId ?? null, f.title]),
+    ).toEqual([
+      ['secret-missing', 'k-lost', expect.stringContaining('Key k-lost')],
+      ['secret-orphaned', null, expect.stringContaining('k-stray')],
+      ['secret-orphaned', 'k-revoked', expect.stringContaining('revoked')],
+    ]);
+    expect(JSON.stringify(report)).not.toContain('not-a-real-key');
+  });
+});

@@ -1,0 +1,43 @@
+// Loaded with `node --import` before the command line under test. Any
+// attempt to open a network connection, resolve a name or send a datagram
+// ends the process with code 99 and says what was tried. Local (unix)
+// sockets, such as the D-Bus session bus the keychain talks over, are let
+// through but recorded; at exit the guard prints them and the native modules
+// loaded, so a test can tell whether the keychain was approached at all.
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import net from 'node:net';
+
+function refuse(what) {
+  process.stderr.write(`OFFLINE-GUARD: blocked ${what}\n`);
+  process.exit(99);
+}
+
+const localSockets = [];
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function guardedConnect(...args) {
+  // net.connect hands over its parsed arguments as [options, callback].
+  const options = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const socketPath =
+    typeof options === 'string' ? options : (options?.path ?? null);
+  if (socketPath === null) refuse('a network connection');
+  localSockets.push(socketPath);
+  return connect.apply(this, args);
+};
+dns.lookup = () => refuse('a DNS lookup');
+dns.promises.lookup = () => refuse('a DNS lookup');
+dgram.Socket.prototype.send = () => refuse('a datagram');
+globalThis.fetch = () => refuse('a fetch');
+
+const nativeModules = [];
+const dlopen = process.dlopen;
+process.dlopen = function recordingDlopen(module, filename, ...rest) {
+  nativeModules.push(filename);
+  return dlopen.call(this, module, filename, ...rest);
+};
+process.on('exit', () => {
+  process.stderr.write(
+    `OFFLINE-GUARD: native modules ${JSON.stringify(nativeModules)}\n` +
+      `OFFLINE-GUARD: local sockets ${JSON.stringify(localSockets)}\n`,
+  );
+});
