@@ -15,7 +15,7 @@ import {
   type PermissionMetadata,
   type StoreData,
 } from './schemas';
-import { send } from './transport';
+import { send, type RawResponse } from './transport';
 
 export type { GreenfieldAuth } from './auth';
 
@@ -124,70 +124,32 @@ interface Call {
   options: RequestOptions | undefined;
 }
 
+/** What every call of one client shares. */
+interface ClientSettings {
+  baseUrl: string;
+  logger: Logger;
+  userAgent: string;
+  timeoutMs: number;
+  dispatcher: Dispatcher | undefined;
+}
+
 /** Creates a client for one server. Throws if `baseUrl` is not usable. */
 export function createGreenfieldClient(
   clientOptions: GreenfieldClientOptions,
 ): GreenfieldClient {
   const normalized = normalizeBaseUrl(clientOptions.baseUrl);
   if (!normalized.ok) throw new TypeError(normalized.reason);
-  const baseUrl = normalized.url;
-  const logger = clientOptions.logger ?? silentLogger;
-  const userAgent = clientOptions.userAgent ?? 'btcpay-key-manager';
-
-  async function exchange(call: Call): Promise<{
-    raw: Awaited<ReturnType<typeof send>>;
-    context: Exchange;
-  }> {
-    const authorization = call.auth ? authorizationHeader(call.auth) : null;
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'user-agent': userAgent,
-    };
-    if (authorization) headers['authorization'] = authorization;
-    if (call.body) headers['content-type'] = 'application/json';
-
-    const url = apiUrl(
-      baseUrl,
-      call.path.map((segment) => encodeURIComponent(segment)).join('/'),
-    );
-    const raw = await send({
-      method: call.method,
-      url,
-      route: call.route,
-      headers,
-      ...(call.body ? { body: JSON.stringify(call.body) } : {}),
-      ...(call.options?.signal ? { signal: call.options.signal } : {}),
-      timeoutMs:
-        call.options?.timeoutMs ??
-        clientOptions.timeoutMs ??
-        DEFAULT_TIMEOUT_MS,
-      ...(clientOptions.dispatcher
-        ? { dispatcher: clientOptions.dispatcher }
-        : {}),
-      logger,
-    });
-    const context: Exchange = {
-      auth: call.auth?.kind ?? 'none',
-      ...(call.body?.permissions
-        ? { sentPermissions: call.body.permissions }
-        : {}),
-      ...(call.probe ? { probe: true } : {}),
-    };
-    return { raw, context };
-  }
-
-  async function read<Schema extends z.ZodType>(
-    call: Call,
-    schema: Schema,
-  ): Promise<z.output<Schema>> {
-    const { raw, context } = await exchange(call);
-    return parseAnswer(raw, schema, context);
-  }
-
-  async function confirm(call: Call): Promise<void> {
-    const { raw, context } = await exchange(call);
-    expectNoContent(raw, context);
-  }
+  const settings: ClientSettings = {
+    baseUrl: normalized.url,
+    logger: clientOptions.logger ?? silentLogger,
+    userAgent: clientOptions.userAgent ?? 'btcpay-key-manager',
+    timeoutMs: clientOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    dispatcher: clientOptions.dispatcher,
+  };
+  const read = <Schema extends z.ZodType>(call: Call, schema: Schema) =>
+    readAnswer(settings, call, schema);
+  const confirm = (call: Call) => confirmAnswer(settings, call);
+  const baseUrl = settings.baseUrl;
 
   const token = (apiKey: string): GreenfieldAuth => ({ kind: 'token', apiKey });
 
@@ -264,6 +226,56 @@ export function createGreenfieldClient(
         PermissionMetadataList,
       ),
   };
+}
+
+async function exchange(
+  settings: ClientSettings,
+  call: Call,
+): Promise<{ raw: RawResponse; context: Exchange }> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': settings.userAgent,
+  };
+  if (call.auth) headers['authorization'] = authorizationHeader(call.auth);
+  if (call.body) headers['content-type'] = 'application/json';
+
+  const path = call.path.map((segment) => encodeURIComponent(segment));
+  const raw = await send({
+    method: call.method,
+    url: apiUrl(settings.baseUrl, path.join('/')),
+    route: call.route,
+    headers,
+    ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+    ...(call.options?.signal ? { signal: call.options.signal } : {}),
+    timeoutMs: call.options?.timeoutMs ?? settings.timeoutMs,
+    ...(settings.dispatcher ? { dispatcher: settings.dispatcher } : {}),
+    logger: settings.logger,
+  });
+  const context: Exchange = {
+    auth: call.auth?.kind ?? 'none',
+    ...(call.body?.permissions
+      ? { sentPermissions: call.body.permissions }
+      : {}),
+    ...(call.probe ? { probe: true } : {}),
+  };
+  return { raw, context };
+}
+
+async function readAnswer<Schema extends z.ZodType>(
+  settings: ClientSettings,
+  call: Call,
+  schema: Schema,
+): Promise<z.output<Schema>> {
+  const { raw, context } = await exchange(settings, call);
+  return parseAnswer(raw, schema, context);
+}
+
+async function confirmAnswer(
+  settings: ClientSettings,
+  call: Call,
+): Promise<void> {
+  const { raw, context } = await exchange(settings, call);
+  expectNoContent(raw, context);
 }
 
 function get(path: string): Pick<Call, 'method' | 'path' | 'route'> {
