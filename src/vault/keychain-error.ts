@@ -110,7 +110,10 @@ export function keychainFix(
     );
   }
   if (reason === 'timeout') {
-    const seconds = Math.round((options.timeoutMs ?? 60_000) / 1000);
+    const seconds = Math.max(
+      1,
+      Math.round((options.timeoutMs ?? 60_000) / 1000),
+    );
     return (
       `Nothing answered within ${seconds} s. If an unlock prompt is open, ` +
       'answer it and try again' +

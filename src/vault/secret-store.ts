@@ -5,6 +5,7 @@ import {
   keychainFix,
   keychainStoreName,
 } from './keychain-error';
+import { probeSessionBus } from './session-bus';
 
 export {
   KeychainError,
@@ -68,28 +69,34 @@ export function createKeytarStore(
   const service = options.service ?? KEYCHAIN_SERVICE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
   const platform = options.platform ?? process.platform;
-  let backend = options.backend;
+  const injected = options.backend;
+  let ready: Promise<KeytarBackend> | undefined;
 
   const call = async <T>(
     operation: (keytar: KeytarBackend) => Promise<T>,
   ): Promise<T> => {
-    backend ??= loadKeytar(platform);
-    const pending = operation(backend).catch((error: unknown) => {
+    // A failed start is not remembered: the user may fix it and retry.
+    ready ??= connect(injected, platform, timeoutMs).catch((error) => {
+      ready = undefined;
+      throw error;
+    });
+    const keytar = await ready;
+    const pending = operation(keytar).catch((error: unknown) => {
       throw classifyKeychainFailure(error, platform);
     });
     return withTimeout(pending, timeoutMs, platform);
   };
 
   return {
-    set: (account, secret) => {
+    set: async (account, secret) => {
       checkAccount(account);
       return call((keytar) => keytar.setPassword(service, account, secret));
     },
-    get: (account) => {
+    get: async (account) => {
       checkAccount(account);
       return call((keytar) => keytar.getPassword(service, account));
     },
-    delete: (account) => {
+    delete: async (account) => {
       checkAccount(account);
       return call((keytar) => keytar.deletePassword(service, account));
     },
@@ -100,6 +107,38 @@ export function createKeytarStore(
         (await keytar.findCredentials(service)).map((entry) => entry.account),
       ),
   };
+}
+
+/** Longest wait for the session bus to say anything at all. */
+const BUS_PROBE_MS = 5_000;
+
+/**
+ * Loads keytar and, on Linux, checks the session bus first: a keytar call
+ * stuck on a silent bus could never be cancelled.
+ */
+async function connect(
+  injected: KeytarBackend | undefined,
+  platform: NodeJS.Platform,
+  timeoutMs: number,
+): Promise<KeytarBackend> {
+  if (injected) return injected;
+  const keytar = loadKeytar(platform);
+  if (platform !== 'linux') return keytar;
+
+  const address = process.env['DBUS_SESSION_BUS_ADDRESS'];
+  const bus = await probeSessionBus(address, Math.min(timeoutMs, BUS_PROBE_MS));
+  if (bus === 'silent' || bus === 'unreachable') {
+    const reason = bus === 'silent' ? 'timeout' : 'unavailable';
+    throw new KeychainError(
+      keychainStoreName(platform),
+      reason,
+      keychainFix(reason, platform, { noBus: true, timeoutMs }),
+      bus === 'silent'
+        ? 'the D-Bus session bus accepted a connection but never answered'
+        : 'the D-Bus session bus cannot be reached',
+    );
+  }
+  return keytar;
 }
 
 /** Loads the keytar native module, or explains why it cannot be loaded. */
@@ -120,9 +159,11 @@ function loadKeytar(platform: NodeJS.Platform): KeytarBackend {
 /**
  * Rejects with a timeout `KeychainError` if `pending` takes too long.
  *
- * LIMITATION: the native call itself cannot be cancelled; it keeps running
- * on a worker thread, so a command-line process must exit explicitly after
- * reporting this error instead of waiting for the event loop to drain.
+ * LIMITATION: the native call itself cannot be cancelled. It keeps a libuv
+ * worker thread busy, and Node joins those threads on exit, so a process
+ * whose keychain call hung (a frozen Secret Service, not a dead bus, which
+ * `connect` catches first) only ends by signal. Fixing it needs a keychain
+ * binding with cancellable calls.
  */
 export function withTimeout<T>(
   pending: Promise<T>,
