@@ -1,13 +1,16 @@
 import {
   createGreenfieldClient,
+  GreenfieldError,
   isInsecureServer,
   normalizeBaseUrl,
+  type ApiKeyData,
   type GreenfieldClient,
 } from '../greenfield';
 import { silentLogger, type Logger } from '../log/logger';
-import { diffPermissions, type PermissionDifference } from '../permissions';
+import type { PermissionDifference } from '../permissions';
 import type { Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
+import { storeVerifiedKey, type FlowState } from './flow-store';
 import {
   cancelledFailure,
   refusedKeyFailure,
@@ -15,7 +18,7 @@ import {
   timeoutFailure,
   type AuthorizeFlowFailure,
 } from './flow-failures';
-import { startCallbackReceiver, type CallbackReceiver } from './receiver';
+import { startCallbackReceiver, type ReceivedCallback } from './receiver';
 import { buildAuthorizeUrl, type AuthorizeRequest } from './request';
 import { authorizeWarnings, type AuthorizeWarning } from './warnings';
 
@@ -52,6 +55,8 @@ export interface AuthorizeFlowOptions {
   openBrowser?: (url: string) => Promise<boolean>;
   /** Told the URL before the wait starts, and whether a browser opened. */
   onAuthorizeUrl?: (url: string, state: { browserOpened: boolean }) => void;
+  /** Told when a key arrived that the server did not confirm; still waiting. */
+  onRefusedKey?: (refusal: { message: string; nextStep: string }) => void;
   /** Told when the flow moves on from waiting to checking the key. */
   onProgress?: (stage: 'waiting' | 'verifying') => void;
   timeoutMs?: number;
@@ -92,18 +97,18 @@ export async function runAuthorizeFlow(
 ): Promise<AuthorizeFlowResult> {
   const logger = options.logger ?? silentLogger;
   const base = normalizeBaseUrl(options.serverUrl);
-  if (!base.ok) {
-    return invalidServer(base.reason);
-  }
+  if (!base.ok) return invalidServer(base.reason);
   const baseUrl = base.url;
   const request = requestFor(options);
   const warnings = flowWarnings(baseUrl, request, options.manager === true);
   options.onWarnings?.([...warnings]);
   const client = (options.clientFactory ?? defaultClient)(baseUrl);
+  const verifier = callbackVerifier(client, options, logger);
 
   const receiver = await startCallbackReceiver({
     timeoutMs: options.timeoutMs,
     expectedOrigin: new URL(baseUrl).origin,
+    acceptCallback: verifier.accept,
     signal: options.signal,
     logger,
   });
@@ -114,18 +119,98 @@ export async function runAuthorizeFlow(
     });
     await sendUserToBrowser(options, authorizeUrl, warnings);
     options.onProgress?.('waiting');
-    return await awaitAndStore(options, {
-      receiver,
-      client,
-      baseUrl,
-      request,
-      authorizeUrl,
-      warnings,
-      logger,
+    const callback = await receiver.result;
+    const state = { client, baseUrl, request, authorizeUrl, warnings, logger };
+    if (callback.outcome !== 'received') {
+      return await endedWithoutKey(options, state, callback.outcome, verifier);
+    }
+    const confirmed = verifier.confirmed.get(callback.apiKey);
+    if (!confirmed) throw new Error('The receiver accepted an unchecked key.');
+    return await storeVerifiedKey(options, state, {
+      apiKey: callback.apiKey,
+      userId: callback.userId,
+      label: confirmed.label,
+      granted: confirmed.permissions,
+      serverVersion: await serverVersionOf(client, callback.apiKey),
     });
   } finally {
     await receiver.close();
   }
+}
+
+/**
+ * Asks the server the flow started with about each key that arrives. Only a
+ * key it confirms ends the wait; any other is refused and the wait goes on,
+ * so a forged post can neither plant a key nor end the flow.
+ */
+function callbackVerifier(
+  client: GreenfieldClient,
+  options: AuthorizeFlowOptions,
+  logger: Logger,
+) {
+  const confirmed = new Map<string, ApiKeyData>();
+  let lastRefusal: unknown = undefined;
+  const accept = async (callback: ReceivedCallback): Promise<boolean> => {
+    options.onProgress?.('verifying');
+    try {
+      const current = await client.currentApiKey(callback.apiKey, {
+        signal: options.signal,
+      });
+      confirmed.set(callback.apiKey, current);
+      return true;
+    } catch (error) {
+      lastRefusal = error;
+      logger.warn(
+        { error: errorKind(error) },
+        'refused an authorize callback key',
+      );
+      if (error instanceof GreenfieldError) {
+        options.onRefusedKey?.(refusedKeyFailure(error, null));
+      }
+      options.onProgress?.('waiting');
+      return false;
+    }
+  };
+  return { accept, confirmed, lastRefusal: () => lastRefusal };
+}
+
+async function serverVersionOf(
+  client: GreenfieldClient,
+  apiKey: string,
+): Promise<string | null> {
+  try {
+    return (await client.serverInfo({ kind: 'token', apiKey })).version;
+  } catch {
+    return null;
+  }
+}
+
+/** Timeout or cancel: nothing is stored; a refused key explains a timeout. */
+async function endedWithoutKey(
+  options: AuthorizeFlowOptions,
+  state: FlowState,
+  outcome: 'timeout' | 'cancelled',
+  verifier: ReturnType<typeof callbackVerifier>,
+): Promise<AuthorizeFlowFailure> {
+  state.logger.info({ outcome }, 'authorize flow ended without a key');
+  const serverVersion = await serverVersionForReport(
+    options.vault,
+    state.baseUrl,
+    state.client,
+  );
+  const refusal = verifier.lastRefusal();
+  const failure =
+    outcome === 'cancelled'
+      ? cancelledFailure()
+      : refusal !== undefined
+        ? refusedKeyFailure(refusal, serverVersion)
+        : timeoutFailure(options.timeoutMs, serverVersion);
+  return {
+    ...failure,
+    authorizeUrl: state.authorizeUrl,
+    warnings: state.warnings,
+    serverVersion,
+  };
 }
 
 function defaultClient(baseUrl: string): GreenfieldClient {
@@ -194,217 +279,6 @@ async function sendUserToBrowser(
     }
   }
   options.onAuthorizeUrl?.(authorizeUrl, { browserOpened });
-}
-
-type FlowState = {
-  receiver: CallbackReceiver;
-  client: GreenfieldClient;
-  baseUrl: string;
-  request: Omit<AuthorizeRequest, 'redirect'>;
-  authorizeUrl: string;
-  warnings: FlowWarning[];
-  logger: Logger;
-};
-
-async function awaitAndStore(
-  options: AuthorizeFlowOptions,
-  state: FlowState,
-): Promise<AuthorizeFlowResult> {
-  const callback = await state.receiver.result;
-  const common = { authorizeUrl: state.authorizeUrl, warnings: state.warnings };
-  if (callback.outcome !== 'received') {
-    state.logger.info(
-      { outcome: callback.outcome },
-      'authorize flow ended without a key',
-    );
-    const serverVersion = await serverVersionForReport(
-      options.vault,
-      state.baseUrl,
-      state.client,
-    );
-    const failure =
-      callback.outcome === 'timeout'
-        ? timeoutFailure(options.timeoutMs, serverVersion)
-        : cancelledFailure();
-    return { ...common, ...failure, serverVersion };
-  }
-
-  options.onProgress?.('verifying');
-  let current: Awaited<ReturnType<GreenfieldClient['currentApiKey']>>;
-  try {
-    current = await state.client.currentApiKey(callback.apiKey, {
-      signal: options.signal,
-    });
-  } catch (error) {
-    state.logger.warn(
-      { error: errorKind(error) },
-      'refused an authorize callback key',
-    );
-    const serverVersion = await serverVersionForReport(
-      options.vault,
-      state.baseUrl,
-      state.client,
-    );
-    return {
-      ...common,
-      ...refusedKeyFailure(error, serverVersion),
-      serverVersion,
-    };
-  }
-
-  const serverVersion = await state.client
-    .serverInfo({ kind: 'token', apiKey: callback.apiKey })
-    .then((info) => info.version ?? null)
-    .catch(() => null);
-  return storeVerifiedKey(options, state, {
-    apiKey: callback.apiKey,
-    userId: callback.userId,
-    label: current.label,
-    granted: current.permissions,
-    serverVersion,
-  });
-}
-
-type VerifiedKey = {
-  apiKey: string;
-  userId: string | null;
-  label: string;
-  granted: string[];
-  serverVersion: string | null;
-};
-
-async function storeVerifiedKey(
-  options: AuthorizeFlowOptions,
-  state: FlowState,
-  verified: VerifiedKey,
-): Promise<AuthorizeFlowResult> {
-  const { vault } = options;
-  const { request, warnings } = state;
-  const server = await serverRecord(vault, state.baseUrl, verified);
-  const grantsManager = verified.granted.includes('unrestricted');
-  const isManager = options.manager === true && grantsManager;
-  if (options.manager && !grantsManager) {
-    warnings.push({
-      code: 'manager-not-granted',
-      message:
-        'The server did not grant unrestricted access, so this key is not ' +
-        'kept as the manager key.',
-    });
-  }
-
-  const key = await vault
-    .storeKey({
-      secret: verified.apiKey,
-      serverId: server.id,
-      label: verified.label || request.applicationName || 'Authorized key',
-      grantedPermissions: verified.granted,
-      requestedPermissions: request.permissions,
-      origin: {
-        kind: 'authorize',
-        applicationName: request.applicationName ?? null,
-        applicationIdentifier: request.applicationIdentifier ?? null,
-      },
-      userId: verified.userId,
-      isManager,
-    })
-    .catch(async (error: unknown) => {
-      // A working key nobody can see is worse than none: take it back.
-      await state.client
-        .revokeCurrentApiKey(verified.apiKey)
-        .catch(() => undefined);
-      throw error;
-    });
-  state.logger.info(
-    { keyId: key.id, fingerprint: key.fingerprint, serverId: server.id },
-    'stored a key from the browser authorize flow',
-  );
-
-  if (isManager) await adoptManagerKey(vault, server, key);
-  const storedServer = (await vault.findServer(server.id)) ?? server;
-  const supersededKeys = await findSupersededKeys(
-    vault,
-    key,
-    request,
-    isManager,
-  );
-  return {
-    outcome: 'stored',
-    key,
-    server: storedServer,
-    authorizeUrl: state.authorizeUrl,
-    requested: request.permissions,
-    granted: verified.granted,
-    differences: diffPermissions(request.permissions, verified.granted),
-    supersededKeys,
-    warnings,
-    serverVersion: verified.serverVersion,
-  };
-}
-
-/** The stored server for the base URL, added now that a key proved it. */
-async function serverRecord(
-  vault: Vault,
-  baseUrl: string,
-  verified: VerifiedKey,
-): Promise<ServerRecord> {
-  const existing = await vault.findServer(baseUrl);
-  const server =
-    existing ??
-    (await vault.addServer({
-      baseUrl,
-      name: new URL(baseUrl).host,
-      mintMethod: 'authorize',
-    }));
-  const changes: Partial<Pick<ServerRecord, 'userId' | 'serverVersion'>> = {};
-  if (verified.userId && !server.userId) changes.userId = verified.userId;
-  if (verified.serverVersion) changes.serverVersion = verified.serverVersion;
-  if (Object.keys(changes).length === 0) return server;
-  return vault.updateServer(server.id, changes);
-}
-
-async function adoptManagerKey(
-  vault: Vault,
-  server: ServerRecord,
-  key: KeyRecord,
-): Promise<void> {
-  const previous = server.managerKeyId;
-  if (previous && previous !== key.id) {
-    await vault.updateKey(previous, { isManager: false });
-  }
-  await vault.updateServer(server.id, {
-    managerKeyId: key.id,
-    mintMethod: 'manager',
-  });
-}
-
-/**
- * Older active keys of the same application on the same server. BTCPay's own
- * reuse needs the identical redirect URL, which a fresh loopback port never
- * is, so every run mints a new key and the old ones pile up unless offered
- * for revocation here.
- */
-async function findSupersededKeys(
-  vault: Vault,
-  key: KeyRecord,
-  request: Omit<AuthorizeRequest, 'redirect'>,
-  isManager: boolean,
-): Promise<KeyRecord[]> {
-  const { keys } = await vault.metadata();
-  return keys.filter((older) => {
-    if (older.id === key.id || older.serverId !== key.serverId) return false;
-    if (older.revokedAt !== null) return false;
-    if (isManager && older.isManager) return true;
-    if (older.origin.kind !== 'authorize') return false;
-    if (request.applicationIdentifier) {
-      return (
-        older.origin.applicationIdentifier === request.applicationIdentifier
-      );
-    }
-    return (
-      request.applicationName !== undefined &&
-      older.origin.applicationName === request.applicationName
-    );
-  });
 }
 
 function invalidServer(reason: string): AuthorizeFlowFailure {

@@ -33,6 +33,12 @@ export type CallbackResult =
   | { outcome: 'timeout' }
   | { outcome: 'cancelled' };
 
+/** A well-formed callback, before anyone has vouched for its key. */
+export type ReceivedCallback = Omit<
+  Extract<CallbackResult, { outcome: 'received' }>,
+  'outcome'
+>;
+
 /** Options of {@link startCallbackReceiver}. */
 export interface CallbackReceiverOptions {
   /** How long to wait for the callback: 10 minutes unless told. */
@@ -48,6 +54,13 @@ export interface CallbackReceiverOptions {
    * no-referrer form; an Origin that is neither null nor this is refused.
    */
   expectedOrigin?: string;
+  /**
+   * Decides whether a well-formed callback is the real one (the flow asks
+   * the server). A refused key gets an error page and the receiver keeps
+   * waiting, so a forged post cannot end the flow. Every well-formed
+   * callback is accepted when this is absent.
+   */
+  acceptCallback?: (callback: ReceivedCallback) => Promise<boolean>;
   /** Aborting it cancels the wait. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -124,6 +137,13 @@ const refusals = {
   slow: { status: 408, text: 'Request too slow.', reason: 'body-too-slow' },
   form: { status: 400, text: 'Incomplete form.', reason: 'invalid-form' },
   done: { status: 410, text: 'Already received.', reason: 'already-settled' },
+  key: {
+    status: 403,
+    text:
+      'Your BTCPay server did not confirm this key, so BTCPay Key Manager ' +
+      'did not store it. Return to BTCPay Key Manager for details.',
+    reason: 'key-not-confirmed',
+  },
 } satisfies Record<string, Refusal>;
 
 /** Starts a receiver on a fresh loopback port and a fresh random path. */
@@ -199,15 +219,19 @@ export async function startCallbackReceiver(
       refuse(request, response, refusal, logger);
       return;
     }
-    readForm(request, limits).then(
-      (read) => {
+    readForm(request, limits)
+      .then(async (read) => {
         if ('status' in read) return refuse(request, response, read, logger);
         if (settled) return refuse(request, response, refusals.done, logger);
+        const accepted = options.acceptCallback
+          ? await options.acceptCallback(read).catch(() => false)
+          : true;
+        if (settled) return refuse(request, response, refusals.done, logger);
+        if (!accepted) return refuse(request, response, refusals.key, logger);
         answer(response, 200, 'text/html; charset=utf-8', RECEIVED_PAGE);
         finish({ outcome: 'received', ...read });
-      },
-      () => refuse(request, response, refusals.form, logger),
-    );
+      })
+      .catch(() => refuse(request, response, refusals.form, logger));
   });
 
   logger.info(
@@ -267,16 +291,11 @@ function samePath(requested: string, expected: string): boolean {
   return a.length === b.length ? timingSafeEqual(a, b) : !timingSafeEqual(b, b);
 }
 
-type ReceivedForm = Omit<
-  Extract<CallbackResult, { outcome: 'received' }>,
-  'outcome'
->;
-
 /** Reads the form within the size and time limits, then parses it. */
 function readForm(
   request: IncomingMessage,
   limits: { maxBodyBytes: number; bodyTimeoutMs: number },
-): Promise<ReceivedForm | Refusal> {
+): Promise<ReceivedCallback | Refusal> {
   const declared = Number(request.headers['content-length'] ?? '0');
   if (declared > limits.maxBodyBytes) return Promise.resolve(refusals.size);
 
@@ -310,7 +329,7 @@ function readForm(
 }
 
 /** Picks BTCPay's fields out of the form; the anti-forgery token is ignored. */
-function parseForm(body: string): ReceivedForm | Refusal {
+function parseForm(body: string): ReceivedCallback | Refusal {
   const form = new URLSearchParams(body);
   const parsed = CallbackForm.safeParse({
     apiKey: form.get('apiKey'),

@@ -261,6 +261,26 @@ describe('startCallbackReceiver', () => {
     await expect(started.result).resolves.toMatchObject({ apiKey: KEY });
   });
 
+  it('refuses a key its checker rejects and keeps waiting for one it accepts', async () => {
+    const checked: string[] = [];
+    const started = await receiver({
+      acceptCallback: async (callback) => {
+        checked.push(callback.apiKey);
+        return callback.apiKey === KEY;
+      },
+    });
+    const forged = await sendRaw({
+      url: started.redirectUrl,
+      headers: FORM_TYPE,
+      body: callbackForm({ apiKey: 'f'.repeat(40), userId: USER }),
+    });
+
+    expect(forged.status).toBe(403);
+    expect(forged.body).not.toContain('f'.repeat(40));
+    await expectStillWaiting(started);
+    expect(checked).toEqual(['f'.repeat(40), KEY]);
+  });
+
   it('settles once on the first valid callback and then stops listening', async () => {
     const started = await receiver();
     await validCallback(started.redirectUrl);

@@ -118,6 +118,12 @@ async function authorizeCommand(
       manager: options.manager === true,
       openBrowser: options.browser ? openSystemBrowser : undefined,
       onWarnings: (warnings) => printWarnings(context, warnings),
+      onRefusedKey: (refusal) =>
+        note(
+          context,
+          `${paint(context, 'yellow', 'Refused:')} ${refusal.message} ` +
+            'Still waiting for a key the server confirms…',
+        ),
       onAuthorizeUrl: (url, state) =>
         announceUrl(context, options, url, state.browserOpened, timeoutSeconds),
       timeoutMs: timeoutSeconds * 1000,
