@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import clipboard from 'clipboardy';
 import { ExitCode } from './context';
 import { CommandFailure } from './failure';
 
@@ -17,7 +16,7 @@ export const CLEAR_CLIPBOARD_COMMAND = '__clear-clipboard';
  */
 export async function copyWithTimedClear(secret: string): Promise<Date> {
   try {
-    await clipboard.write(secret);
+    await (await loadClipboard()).write(secret);
   } catch (error) {
     throw noClipboard(error);
   }
@@ -44,7 +43,14 @@ export async function clearClipboardLater(
 ): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   // Something else copied since: leave the user's clipboard alone.
+  const clipboard = await loadClipboard();
   if ((await clipboard.read()) === secret) await clipboard.write('');
+}
+
+/** Loaded on first use: clipboardy pulls in a process library every other
+ * command would pay for at start-up. */
+async function loadClipboard() {
+  return (await import('clipboardy')).default;
 }
 
 function noClipboard(error: unknown): CommandFailure {

@@ -104,10 +104,33 @@ function describeGreenfield(error: GreenfieldError): DescribedError {
     ? ExitCode.network
     : ExitCode.server;
   const nextStep = BASIC_REFUSALS.includes(error.kind)
-    ? `${error.nextStep} Without a password: \`btcpay-keys authorize --help\` ` +
-      'gets a key through the browser. btcpay-keys does not retry Basic auth.'
+    ? basicRefusalNextStep(error)
     : error.nextStep;
   return { code, message: error.message, nextStep };
+}
+
+const AUTHORIZE_POINTER =
+  'get a key through the browser instead: `btcpay-keys authorize --help`. ' +
+  'btcpay-keys did not retry, since BTCPay counts every password attempt.';
+
+/** The command-line next step for a Basic-auth refusal: the browser flow. */
+function basicRefusalNextStep(error: GreenfieldError): string {
+  if (error.kind === 'basic-auth-disabled') {
+    return (
+      'Turn on "Greenfield API Basic authentication" in your BTCPay ' +
+      `account settings and try once more, or ${AUTHORIZE_POINTER}`
+    );
+  }
+  if (error.kind === 'basic-auth-rate-limited') {
+    const wait = error.retryAfterSeconds
+      ? `Wait ${error.retryAfterSeconds} seconds`
+      : 'Wait a minute';
+    return (
+      `${wait} before one more try (BTCPay allows about 5 password ` +
+      `sign-ins a minute), or ${AUTHORIZE_POINTER}`
+    );
+  }
+  return `BTCPay asks for the second factor in the browser: ${AUTHORIZE_POINTER}`;
 }
 
 function describeVault(error: VaultError): DescribedError {

@@ -1,0 +1,118 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, where `bin/btcpay-keys.mjs` lives. */
+export const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
+const BUILT = path.join(PROJECT_ROOT, 'dist', 'cli', 'btcpay-keys.js');
+
+/** What one run of the command line produced. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Every run of the command line in this test file, for the hygiene scan. */
+export const allRuns: CliRun[] = [];
+
+/**
+ * Runs `btcpay-keys` as a real child process with its data folder in
+ * `home`, feeding `input` on stdin (never argv).
+ */
+export function runCli(
+  home: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BTCPAY_KEYS_HOME: home, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const run = { code, stdout, stderr };
+      allRuns.push(run);
+      resolve(run);
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs the command line and parses its stdout as JSON. */
+export async function runCliJson<T = unknown>(
+  home: string,
+  args: string[],
+  options: { input?: string } = {},
+): Promise<T> {
+  const run = await runCli(home, [...args, '--json'], options);
+  if (run.code !== 0) {
+    throw new Error(
+      `btcpay-keys ${args.join(' ')} exited ${run.code}: ${run.stderr}`,
+    );
+  }
+  return JSON.parse(run.stdout) as T;
+}
+
+/** A fresh, empty data folder; remove it with `removeHome`. */
+export async function makeHome(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'btcpay-keys-cli-'));
+}
+
+/** Removes a data folder made by `makeHome`. */
+export async function removeHome(home: string): Promise<void> {
+  await rm(home, { recursive: true, force: true });
+}
+
+/**
+ * Rebuilds dist/cli when any source file is newer than it, so the child
+ * processes run the code under test rather than a stale build. The build
+ * runs under a lock file so parallel test files do not build at once.
+ */
+export async function ensureFreshBuild(): Promise<void> {
+  const builtAt = await stat(BUILT).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  if (builtAt > 0 && (await newestSource()) < builtAt) return;
+  const result = spawnSync(
+    'flock',
+    [
+      path.join(tmpdir(), 'btcpay-keys-build-cli.lock'),
+      process.execPath,
+      'scripts/build-cli.mjs',
+    ],
+    { cwd: PROJECT_ROOT, encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new Error(`building the command line failed: ${result.stderr}`);
+  }
+}
+
+async function newestSource(): Promise<number> {
+  const files = await readdir(path.join(PROJECT_ROOT, 'src'), {
+    recursive: true,
+    withFileTypes: true,
+  });
+  const times = await Promise.all(
+    files
+      .filter((entry) => entry.isFile())
+      .map((entry) =>
+        stat(path.join(entry.parentPath, entry.name)).then((s) => s.mtimeMs),
+      ),
+  );
+  return Math.max(0, ...times);
+}
