@@ -1,4 +1,4 @@
-import { addedInVersion } from '../permissions';
+import { addedInVersion, parsePermission } from '../permissions';
 import { GreenfieldError, type ValidationIssue } from './errors';
 import type { Body, Exchange } from './exchange';
 import { ValidationErrorBody, type GreenfieldErrorBody } from './schemas';
@@ -90,8 +90,17 @@ function explainIssue(issue: ValidationIssue): {
       nextStep: 'Correct it and try again.',
     };
   }
+  // A malformed string is the caller's mistake; a well-formed one an older
+  // server refuses is a policy that server does not have yet.
+  const parsed = parsePermission(issue.permission);
+  if (!parsed.ok) {
+    return {
+      message: `BTCPay Server refused the permission: ${parsed.reason}`,
+      nextStep: 'Correct or remove this permission, then try again.',
+    };
+  }
   const version = isInvalidPermissionMessage(issue.message)
-    ? versionThatAdded(issue.permission)
+    ? (addedInVersion(parsed.permission.policy) ?? undefined)
     : undefined;
   if (version) {
     return {
@@ -109,12 +118,6 @@ function explainIssue(issue: ValidationIssue): {
   };
 }
 
-function versionThatAdded(permission: string): string | undefined {
-  const policy = permission.split(':')[0]?.trim().toLowerCase() ?? '';
-  const version: string | null | undefined = addedInVersion(policy);
-  return version ?? undefined;
-}
-
 /** The wait BTCPay's Basic-auth throttle needs: its zone refills per minute. */
 export const BASIC_RATE_LIMIT_WAIT_SECONDS = 60;
 
@@ -130,7 +133,11 @@ export function rateLimitedError(
       ? Math.ceil(header)
       : BASIC_RATE_LIMIT_WAIT_SECONDS;
   const when =
-    wait <= 90 ? 'about a minute' : `${Math.ceil(wait / 60)} minutes`;
+    wait < 45
+      ? `${wait} seconds`
+      : wait <= 90
+        ? 'about a minute'
+        : `${Math.ceil(wait / 60)} minutes`;
   const basic = exchange.auth === 'basic';
   return new GreenfieldError(
     basic ? 'basic-auth-rate-limited' : 'server-error',
