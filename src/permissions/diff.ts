@@ -75,46 +75,9 @@ function matchRequest(
   if (wanted === null) {
     return [notGranted(request.text, 'It is not a valid permission.')];
   }
-  const samePolicy = got.filter(
-    (grant) => grant.permission?.policy === wanted.policy,
-  );
 
-  if (wanted.scope === null) {
-    const scoped = samePolicy.filter((grant) => grant.permission?.scope);
-    if (scoped.length > 0) {
-      return scoped.map((grant) => ({
-        type: 'scoped-to-store',
-        requested: request.text,
-        granted: grant.text,
-        explanation: `Asked for every store; granted only for ${storeOf(grant)}, the store picked on BTCPay's page.`,
-      }));
-    }
-  } else {
-    const unscoped = samePolicy.find(
-      (grant) => grant.permission?.scope === null,
-    );
-    if (unscoped) {
-      return [
-        {
-          type: 'widened-to-all-stores',
-          requested: request.text,
-          granted: unscoped.text,
-          explanation: `Asked for store ${wanted.scope} only; granted for every store, including stores created later. BTCPay does this when the request does not ask to select stores.`,
-        },
-      ];
-    }
-    const elsewhere = samePolicy.find((grant) => grant.permission?.scope);
-    if (elsewhere) {
-      return [
-        {
-          type: 'scoped-to-store',
-          requested: request.text,
-          granted: elsewhere.text,
-          explanation: `Asked for store ${wanted.scope}; granted for ${storeOf(elsewhere)} instead.`,
-        },
-      ];
-    }
-  }
+  const sameStoreChoice = storeDifferences(request.text, wanted, got);
+  if (sameStoreChoice.length > 0) return sameStoreChoice;
 
   const broader = got.find(
     (grant) =>
@@ -132,6 +95,47 @@ function matchRequest(
     ];
   }
   return [notGranted(request.text, missingReason(wanted, model))];
+}
+
+/**
+ * The same policy granted for other stores than requested: scoped to the
+ * store the user picked, widened to every store, or moved to another store.
+ */
+function storeDifferences(
+  requested: string,
+  wanted: Permission,
+  got: readonly Side[],
+): PermissionDifference[] {
+  const samePolicy = got.filter(
+    (grant) => grant.permission?.policy === wanted.policy,
+  );
+  const scoped = samePolicy.filter((grant) => grant.permission?.scope);
+  const unscoped = samePolicy.find((grant) => grant.permission?.scope === null);
+
+  if (wanted.scope === null) {
+    return scoped.map((grant) => ({
+      type: 'scoped-to-store',
+      requested,
+      granted: grant.text,
+      explanation: `Asked for every store; granted only for ${storeOf(grant)}, the store picked on BTCPay's page.`,
+    }));
+  }
+  if (unscoped) {
+    return [
+      {
+        type: 'widened-to-all-stores',
+        requested,
+        granted: unscoped.text,
+        explanation: `Asked for store ${wanted.scope} only; granted for every store, including stores created later. BTCPay does this when the request does not ask to select stores.`,
+      },
+    ];
+  }
+  return scoped.slice(0, 1).map((grant) => ({
+    type: 'scoped-to-store',
+    requested,
+    granted: grant.text,
+    explanation: `Asked for store ${wanted.scope}; granted for ${storeOf(grant)} instead.`,
+  }));
 }
 
 /** Why BTCPay most likely left a requested permission out. */

@@ -52,22 +52,7 @@ export function createPermissionModel(
   }
 
   const listings = (misc ?? []).flatMap(readListing);
-  for (const { name, included } of listings) {
-    if (!definitions.has(name)) {
-      definitions.set(name, pluginDefinition(name, included));
-    }
-    const children = edges.get(name) ?? new Set<string>();
-    included.forEach((child) => children.add(child));
-    edges.set(name, children);
-  }
-  for (const { included } of listings) {
-    for (const child of included) {
-      if (!definitions.has(child)) {
-        definitions.set(child, pluginDefinition(child, []));
-        edges.set(child, new Set());
-      }
-    }
-  }
+  mergeListings(listings, definitions, edges);
 
   const rootChildren = edges.get(ROOT) ?? new Set<string>();
   definitions.forEach((_, policy) => {
@@ -78,7 +63,7 @@ export function createPermissionModel(
   return {
     definitions,
     descendants: closeOver(edges),
-    serverPolicies: misc ? new Set(listings.map((l) => l.name)) : null,
+    serverPolicies: misc ? namedByServer(listings) : null,
     serverVersion: options.serverVersion ?? null,
   };
 }
@@ -166,6 +151,42 @@ export function compareVersions(a: number[], b: number[]): number {
 export function versionParts(version: string): number[] | null {
   const match = /^\s*v?(\d+(?:\.\d+)*)/i.exec(version);
   return match?.[1] ? match[1].split('.').map(Number) : null;
+}
+
+/** Adds a server's policies and include lists to the catalogue's. */
+function mergeListings(
+  listings: readonly ServerPolicyListing[],
+  definitions: Map<string, PolicyDefinition>,
+  edges: Map<string, Set<string>>,
+): void {
+  for (const { name, included } of listings) {
+    if (!definitions.has(name)) {
+      definitions.set(name, pluginDefinition(name, included));
+    }
+    const children = edges.get(name) ?? new Set<string>();
+    included.forEach((child) => children.add(child));
+    edges.set(name, children);
+  }
+  // A policy only named as included is still one the server defines.
+  for (const { included } of listings) {
+    for (const child of included) {
+      if (!definitions.has(child)) {
+        definitions.set(child, pluginDefinition(child, []));
+        edges.set(child, new Set());
+      }
+    }
+  }
+}
+
+// Every policy the answer names, as a listing or as included by one;
+// `unrestricted` exists on every BTCPay whether listed or not.
+function namedByServer(listings: readonly ServerPolicyListing[]): Set<string> {
+  const named = new Set<string>([ROOT]);
+  for (const { name, included } of listings) {
+    named.add(name);
+    included.forEach((child) => named.add(child));
+  }
+  return named;
 }
 
 function readListing(listing: ServerPolicyListing): ServerPolicyListing[] {
