@@ -77,7 +77,7 @@ function hashLine(line: Uint8Array): string {
  * Appends `event` under the vault lock, chained to the line before it, and
  * moves the head anchor. Refuses an event that carries a secret.
  */
-export function appendEvent(
+export async function appendEvent(
   home: string,
   event: VaultEvent,
 ): Promise<EventEntry> {
