@@ -251,6 +251,8 @@ function readRedirect(params: Params): LoopbackRedirect | null {
 function limited(params: Params, name: Singular, max: number): string | null {
   const value = single(params, name);
   if (value === null || value.trim() === '') return null;
+  // Control characters could forge extra lines on the consent screen.
+  // eslint-disable-next-line no-control-regex
   if (value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new Refused(
       `${name}-invalid`,
