@@ -144,6 +144,48 @@ describe('server errors and broken answers', () => {
   });
 });
 
+describe('answers from a proxy in front of BTCPay', () => {
+  it('reports a 502 page from the proxy as a server problem', async () => {
+    const proxy = await serve((_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<html><body>502 Bad Gateway</body></html>');
+    });
+    const error = await failureOf(proxy.serverInfo(auth));
+    expectKind(error, 'server-error');
+    expect(error.status).toBe(502);
+  });
+
+  it('reports a 403 web page as not BTCPay, not as a missing permission', async () => {
+    const firewall = await serve((_request, response) => {
+      response.writeHead(403, { 'content-type': 'text/html' });
+      response.end('<html><body>Access denied</body></html>');
+    });
+    const error = await failureOf(firewall.listStores(auth));
+    expectKind(error, 'not-btcpay');
+    expect(error.missingPermission).toBeUndefined();
+  });
+
+  it.each([
+    ['5', '5 seconds'],
+    ['300', '5 minutes'],
+  ])('turns Retry-After: %s into "%s"', async (header, wording) => {
+    const throttling = await serve((_request, response) => {
+      response.writeHead(429, { 'retry-after': header });
+      response.end();
+    });
+    const error = await failureOf(
+      throttling.serverInfo({
+        kind: 'basic',
+        email: 'merchant@example.com',
+        password: 'pw',
+      }),
+    );
+    expectKind(error, 'basic-auth-rate-limited');
+    expect(error.retryAfterSeconds).toBe(Number(header));
+    expect(error.nextStep).toContain(wording);
+  });
+});
+
 describe('unreachable or slow servers', () => {
   it('times out against a slow server', async () => {
     sandbox.admin.setFault({ kind: 'slow', delayMs: 2_000 });
