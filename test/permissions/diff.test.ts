@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPermissionModel, diffPermissions } from '../../src/permissions';
+import {
+  CATALOGUE,
+  createPermissionModel,
+  diffPermissions,
+} from '../../src/permissions';
 
 const S = 'btcpay.store.';
 
@@ -139,5 +144,43 @@ describe('diffPermissions', () => {
       type: 'not-granted',
       requested: `${S}canviewinvoices:`,
     });
+  });
+});
+
+describe('diffPermissions on any request and grant', () => {
+  const permission = fc
+    .tuple(
+      fc.constantFrom(...CATALOGUE.map((entry) => entry.policy), `${S}nosuch`),
+      fc.constantFrom(null, 'S1', 'S2'),
+    )
+    .map(([policy, scope]) => (scope ? `${policy}:${scope}` : policy));
+
+  it('accounts for every permission on both sides, and finds none when they agree', () => {
+    fc.assert(
+      fc.property(
+        fc.array(permission, { maxLength: 6 }),
+        fc.array(permission, { maxLength: 6 }),
+        (requested, granted) => {
+          expect(diffPermissions(requested, requested)).toEqual([]);
+          const differences = diffPermissions(requested, granted);
+          for (const text of requested) {
+            const matched =
+              granted.includes(text) ||
+              differences.some((d) => d.requested === text);
+            expect(matched, text).toBe(true);
+          }
+          for (const text of granted) {
+            const matched =
+              requested.includes(text) ||
+              differences.some((d) => d.granted === text);
+            expect(matched, text).toBe(true);
+          }
+          for (const difference of differences) {
+            expect(difference.explanation.length).toBeGreaterThan(20);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
