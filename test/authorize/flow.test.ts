@@ -1,0 +1,318 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  runAuthorizeFlow,
+  type AuthorizeFlowOptions,
+  type AuthorizeFlowResult,
+} from '../../src/authorize';
+import { createKeytarStore, openVault, type Vault } from '../../src/vault';
+import type { SecretStore } from '../../src/vault';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { launchChromium, merchantBrowser } from './browser';
+import { callbackForm, FORM_TYPE, sendRaw } from './http-client';
+
+// The whole flow against the BTCPay sandbox, in real Chromium, storing into
+// the real keychain (run inside scripts/with-keyring.sh).
+
+let sandbox: Sandbox;
+let otherSandbox: Sandbox;
+let browser: Browser;
+let merchant: { email: string; password: string };
+
+beforeAll(async () => {
+  [sandbox, otherSandbox, browser] = await Promise.all([
+    startSandbox({ port: 0 }),
+    startSandbox({ port: 0 }),
+    launchChromium(),
+  ]);
+  const user = sandbox.users.find((candidate) => candidate.role === 'merchant');
+  if (!user) throw new Error('The sandbox has no merchant account.');
+  merchant = user;
+});
+
+afterAll(async () => {
+  await Promise.all([
+    browser?.close(),
+    sandbox?.close(),
+    otherSandbox?.close(),
+  ]);
+});
+
+let home: string;
+let keychain: SecretStore;
+let vault: Vault;
+
+async function freshVault(): Promise<void> {
+  home = await mkdtemp(path.join(os.tmpdir(), 'btcpay-keys-authorize-'));
+  const service = `btcpay-key-manager-test-authorize-${process.pid}-${Date.now()}`;
+  keychain = createKeytarStore({ service });
+  vault = await openVault({ home, secretStore: keychain });
+}
+
+afterEach(async () => {
+  for (const account of await keychain.accounts()) {
+    await keychain.delete(account);
+  }
+  await rm(home, { recursive: true, force: true });
+});
+
+const INVOICES = ['btcpay.store.canviewinvoices'];
+
+function flow(
+  overrides: Partial<AuthorizeFlowOptions> = {},
+): Promise<AuthorizeFlowResult> {
+  return runAuthorizeFlow({
+    vault,
+    serverUrl: sandbox.url,
+    request: {
+      applicationName: 'Shop app',
+      applicationIdentifier: 'shop-app',
+      permissions: INVOICES,
+      strict: true,
+      selectiveStores: false,
+    },
+    timeoutMs: 20_000,
+    ...overrides,
+  });
+}
+
+function approvingMerchant(storeId?: string) {
+  return merchantBrowser(browser, { ...merchant, choice: 'approve', storeId });
+}
+
+function stored(result: AuthorizeFlowResult) {
+  if (result.outcome !== 'stored') {
+    throw new Error(
+      `expected a stored key, got ${result.outcome}: ${result.message}`,
+    );
+  }
+  return result;
+}
+
+/** Every file of the data folder, to prove no secret is written there. */
+async function dataFolderText(): Promise<string> {
+  const names = await readdir(home, { recursive: true, withFileTypes: true });
+  const files = names.filter((entry) => entry.isFile());
+  const texts = await Promise.all(
+    files.map((entry) =>
+      readFile(path.join(entry.parentPath, entry.name), 'utf8'),
+    ),
+  );
+  return texts.join('\n');
+}
+
+async function expectNothingStored(): Promise<void> {
+  const metadata = await vault.metadata();
+  expect(metadata.keys).toEqual([]);
+  expect(metadata.servers).toEqual([]);
+  expect(await keychain.accounts()).toEqual([]);
+}
+
+describe('runAuthorizeFlow in Chromium against the sandbox', () => {
+  it('stores the approved key in the keychain with the permissions the server granted', async () => {
+    await freshVault();
+    const merchantPlays = approvingMerchant();
+    const before = sandbox.admin.keysOf(merchant.email).length;
+
+    const result = stored(
+      await flow({ openBrowser: merchantPlays.openBrowser }),
+    );
+    const page = await merchantPlays.finished();
+
+    expect(await page.textContent('body')).toContain('You can close this tab');
+    const minted = sandbox.admin.keysOf(merchant.email).slice(before);
+    expect(minted).toHaveLength(1);
+    expect(result.granted).toEqual(minted[0]?.permissions);
+    expect(result.key.grantedPermissions).toEqual(INVOICES);
+    expect(result.differences).toEqual([]);
+    expect(await keychain.accounts()).toEqual([result.key.id]);
+    expect(await vault.readSecret(result.key.id, 'use')).toBe(
+      minted[0]?.apiKey,
+    );
+    expect(await dataFolderText()).not.toContain(minted[0]?.apiKey);
+    expect(result.serverVersion).toBe('2.4.4');
+    expect(result.server.serverVersion).toBe('2.4.4');
+  });
+
+  it('shows each difference when the key is scoped to the store the merchant picked', async () => {
+    await freshVault();
+    const store = sandbox.stores.find((s) => s.ownerEmail === merchant.email);
+    if (!store) throw new Error('The merchant has no store in the sandbox.');
+    const merchantPlays = approvingMerchant(store.id);
+
+    const result = stored(
+      await flow({
+        openBrowser: merchantPlays.openBrowser,
+        request: { permissions: INVOICES, strict: true, selectiveStores: true },
+      }),
+    );
+    await merchantPlays.finished();
+
+    expect(result.granted).toEqual([
+      `btcpay.store.canviewinvoices:${store.id}`,
+    ]);
+    expect(result.differences).toHaveLength(1);
+    expect(result.differences[0]).toMatchObject({
+      type: 'scoped-to-store',
+      requested: 'btcpay.store.canviewinvoices',
+    });
+  });
+
+  it('flags the older key of the same application when a new one arrives', async () => {
+    await freshVault();
+    const first = approvingMerchant();
+    const older = stored(await flow({ openBrowser: first.openBrowser }));
+    await first.finished();
+    const second = approvingMerchant();
+    const newer = stored(await flow({ openBrowser: second.openBrowser }));
+    await second.finished();
+
+    expect(newer.key.id).not.toBe(older.key.id);
+    expect(newer.supersededKeys.map((key) => key.id)).toEqual([older.key.id]);
+  });
+
+  it('keeps an unrestricted key as the manager key and states the risk first', async () => {
+    await freshVault();
+    const warned: string[] = [];
+    const merchantPlays = approvingMerchant();
+
+    const result = stored(
+      await flow({
+        manager: true,
+        openBrowser: merchantPlays.openBrowser,
+        onWarnings: (warnings) => warned.push(...warnings.map((w) => w.code)),
+      }),
+    );
+    await merchantPlays.finished();
+
+    expect(warned).toContain('manager-risk');
+    expect(result.requested).toEqual(['unrestricted']);
+    expect(result.key.isManager).toBe(true);
+    expect(result.server.managerKeyId).toBe(result.key.id);
+    expect(result.server.mintMethod).toBe('manager');
+  });
+
+  it('stores nothing when the merchant presses Cancel and the flow is cancelled', async () => {
+    await freshVault();
+    const before = sandbox.admin.keysOf(merchant.email).length;
+    const cancel = new AbortController();
+    const merchantPlays = merchantBrowser(browser, {
+      ...merchant,
+      choice: 'cancel',
+    });
+
+    const running = flow({
+      openBrowser: merchantPlays.openBrowser,
+      signal: cancel.signal,
+    });
+    const page = await merchantPlays.finished();
+    expect(page.url()).toContain('/account/apikeys');
+    cancel.abort();
+    const result = await running;
+
+    expect(result).toMatchObject({ outcome: 'cancelled', kind: 'cancelled' });
+    expect(sandbox.admin.keysOf(merchant.email)).toHaveLength(before);
+    await expectNothingStored();
+  });
+
+  it('times out, stores nothing and says what to do instead', async () => {
+    await freshVault();
+
+    const result = await flow({ timeoutMs: 300 });
+
+    expect(result).toMatchObject({ outcome: 'timeout', kind: 'timeout' });
+    expect(!('key' in result) && result.nextStep).toContain('key import');
+    await expectNothingStored();
+  });
+
+  it('reports the server version on a timeout when a stored key can ask for it', async () => {
+    await freshVault();
+    const server = await vault.addServer({
+      baseUrl: sandbox.url,
+      name: 'sandbox',
+      mintMethod: 'authorize',
+    });
+    await vault.storeKey({
+      secret: sandbox.admin.mintKey(merchant.email, []),
+      serverId: server.id,
+      label: 'existing',
+      grantedPermissions: [],
+      origin: { kind: 'imported' },
+    });
+
+    const result = await flow({ timeoutMs: 300 });
+
+    expect(result).toMatchObject({
+      outcome: 'timeout',
+      serverVersion: '2.4.4',
+    });
+    expect(!('key' in result) && result.message).toContain('2.4.4');
+  });
+});
+
+describe('runAuthorizeFlow with forged callbacks', () => {
+  /** Posts a key to the flow's receiver the way BTCPay's form would. */
+  function postKey(authorizeUrl: string, apiKey: string) {
+    const redirect = new URL(authorizeUrl).searchParams.get('redirect') ?? '';
+    return sendRaw({
+      url: redirect,
+      headers: FORM_TYPE,
+      body: callbackForm({
+        apiKey,
+        userId: 'forger',
+        permissions: ['unrestricted'],
+      }),
+    });
+  }
+
+  it('refuses a key the server does not know and still takes the approved one', async () => {
+    await freshVault();
+    const refusals: string[] = [];
+    const merchantPlays = approvingMerchant();
+    let forged: Promise<{ status: number }> | undefined;
+
+    const result = stored(
+      await flow({
+        onAuthorizeUrl: (url) => {
+          forged = postKey(url, 'f'.repeat(40)).then(async (answer) => {
+            await merchantPlays.openBrowser(url);
+            return answer;
+          });
+        },
+        onRefusedKey: (refusal) => refusals.push(refusal.message),
+      }),
+    );
+    await merchantPlays.finished();
+
+    expect((await forged)?.status).toBe(403);
+    expect(refusals).toHaveLength(1);
+    expect(result.key.grantedPermissions).toEqual(INVOICES);
+    expect(await vault.readSecret(result.key.id, 'use')).not.toBe(
+      'f'.repeat(40),
+    );
+    expect((await vault.metadata()).keys).toHaveLength(1);
+  });
+
+  it('refuses a valid key of another server and stores nothing', async () => {
+    await freshVault();
+    const foreigner = otherSandbox.users.find((u) => u.role === 'merchant');
+    const foreignKey = otherSandbox.admin.mintKey(foreigner?.email ?? '', [
+      'unrestricted',
+    ]);
+    let forged: Promise<{ status: number }> | undefined;
+
+    const result = await flow({
+      timeoutMs: 3_000,
+      onAuthorizeUrl: (url) => {
+        forged = postKey(url, foreignKey);
+      },
+    });
+
+    expect((await forged)?.status).toBe(403);
+    expect(result).toMatchObject({ outcome: 'refused', kind: 'unknown-key' });
+    await expectNothingStored();
+  });
+});
