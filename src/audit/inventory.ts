@@ -1,7 +1,7 @@
-import { describePermission, riskClasses } from '../permissions';
-import type { KeyOrigin, KeyRecord, ServerRecord } from '../vault/schema';
+import { describePermission } from '../permissions';
+import type { KeyOrigin, KeyRecord } from '../vault/schema';
 import type { InventoryEntry, PermissionInWords } from './report-schema';
-import { daysSince, isManagerKey } from './rules';
+import { daysSince, isManagerKey, type RuleContext } from './rules';
 
 /**
  * The inventory: every stored key described in words, without its secret,
@@ -11,9 +11,18 @@ import { daysSince, isManagerKey } from './rules';
 /** One inventory line per key, revoked keys included (with `revokedAt`). */
 export function buildInventory(
   keys: readonly KeyRecord[],
-  serversById: ReadonlyMap<string, ServerRecord>,
-  now: Date,
+  ctx: Pick<RuleContext, 'serversById' | 'now' | 'risksOf'>,
 ): InventoryEntry[] {
+  const { serversById, now } = ctx;
+  const inWords = new Map<string, PermissionInWords>();
+  const wordsFor = (permission: string): PermissionInWords => {
+    let words = inWords.get(permission);
+    if (words === undefined) {
+      words = permissionInWords(permission);
+      inWords.set(permission, words);
+    }
+    return words;
+  };
   return keys.map((key) => ({
     keyId: key.id,
     serverId: key.serverId,
@@ -21,8 +30,8 @@ export function buildInventory(
     label: key.label,
     fingerprint: key.fingerprint,
     origin: originInWords(key.origin),
-    permissions: key.grantedPermissions.map(permissionInWords),
-    riskClasses: riskClasses(key.grantedPermissions),
+    permissions: key.grantedPermissions.map(wordsFor),
+    riskClasses: ctx.risksOf(key.grantedPermissions),
     isManager: isManagerKey(key, serversById),
     createdAt: key.createdAt,
     ageDays: daysSince(key.createdAt, now),

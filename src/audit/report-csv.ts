@@ -1,6 +1,7 @@
 import type { AuditReport } from './report-schema';
 import { SEVERITIES } from './report-schema';
 import {
+  inventoryEntryOf,
   lastCheckInWords,
   permissionsInWords,
   risksInWords,
@@ -82,7 +83,7 @@ function summaryRows(report: AuditReport): CsvRow[] {
 
 function findingRows(report: AuditReport): CsvRow[] {
   return report.findings.map((f) => {
-    const entry = report.inventory.find((e) => e.keyId === f.keyId);
+    const entry = inventoryEntryOf(report, f.keyId);
     return {
       record: 'finding',
       severity: f.severity,

@@ -43,13 +43,29 @@ export function countsInWords(counts: SeverityCounts): string {
     .join(', ');
 }
 
+const inventoryIndex = new WeakMap<AuditReport, Map<string, InventoryEntry>>();
+
+/** The inventory entry of `keyId`, found in constant time. */
+export function inventoryEntryOf(
+  report: AuditReport,
+  keyId: string | undefined,
+): InventoryEntry | undefined {
+  if (keyId === undefined) return undefined;
+  let index = inventoryIndex.get(report);
+  if (index === undefined) {
+    index = new Map(report.inventory.map((entry) => [entry.keyId, entry]));
+    inventoryIndex.set(report, index);
+  }
+  return index.get(keyId);
+}
+
 /** The label and key id a finding is about, or its server, or "all". */
 export function subjectOf(
   report: AuditReport,
   finding: AuditReport['findings'][number],
 ): string {
   if (finding.keyId !== undefined) {
-    const entry = report.inventory.find((e) => e.keyId === finding.keyId);
+    const entry = inventoryEntryOf(report, finding.keyId);
     return entry === undefined || entry.label === ''
       ? finding.keyId
       : `${entry.label} (${finding.keyId})`;

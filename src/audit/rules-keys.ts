@@ -1,4 +1,3 @@
-import { riskClasses } from '../permissions';
 import type { KeyRecord } from '../vault/schema';
 import {
   dayOf,
@@ -53,7 +52,7 @@ function capabilityFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
     ];
   }
 
-  const classes = riskClasses(key.grantedPermissions);
+  const classes = ctx.risksOf(key.grantedPermissions);
   if (classes.includes('unrestricted')) {
     return [
       {

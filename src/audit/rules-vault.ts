@@ -37,7 +37,9 @@ export function duplicateFindings(
     const app = applicationOf(key);
     if (app === null || isManagerKey(key, ctx.serversById)) continue;
     const group = `${key.serverId}\u0000${app}`;
-    groups.set(group, [...(groups.get(group) ?? []), key]);
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [key]);
+    else members.push(key);
   }
 
   const findings: DraftFinding[] = [];

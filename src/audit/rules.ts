@@ -1,6 +1,7 @@
+import { riskClasses } from '../permissions';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import type { ResolvedAuditConfig } from './config';
-import type { Finding, RuleId, Severity } from './report-schema';
+import type { Finding, RiskClass, RuleId, Severity } from './report-schema';
 
 /**
  * What every rule sees and how a rule's raw finding becomes a reported one:
@@ -18,6 +19,25 @@ export interface RuleContext {
   now: Date;
   config: ResolvedAuditConfig;
   serversById: ReadonlyMap<string, ServerRecord>;
+  /** The risk classes of a permission list, computed once per list. */
+  risksOf: (permissions: readonly string[]) => RiskClass[];
+}
+
+/**
+ * `riskClasses`, remembered per distinct permission list: a vault holds
+ * many keys with the same permissions, and the expansion is not free.
+ */
+export function memoizedRiskClasses(): RuleContext['risksOf'] {
+  const known = new Map<string, RiskClass[]>();
+  return (permissions) => {
+    const id = permissions.join('\n');
+    let risks = known.get(id);
+    if (risks === undefined) {
+      risks = riskClasses(permissions);
+      known.set(id, risks);
+    }
+    return risks;
+  };
 }
 
 /** How urgent each rule is unless audit.json says otherwise. */

@@ -13,7 +13,12 @@ import {
   type RiskClass,
   type SeverityCounts,
 } from './report-schema';
-import { finalizeFindings, type DraftFinding, type RuleContext } from './rules';
+import {
+  finalizeFindings,
+  memoizedRiskClasses,
+  type DraftFinding,
+  type RuleContext,
+} from './rules';
 import { keyFindings } from './rules-keys';
 import {
   delegatedFindings,
@@ -46,7 +51,12 @@ export function runAudit(inputs: AuditInputs): AuditReport {
   const { metadata, now } = inputs;
   const config = resolveAuditConfig(inputs.config, metadata.settings);
   const serversById = new Map(metadata.servers.map((s) => [s.id, s]));
-  const ctx: RuleContext = { now, config, serversById };
+  const ctx: RuleContext = {
+    now,
+    config,
+    serversById,
+    risksOf: memoizedRiskClasses(),
+  };
   const activeKeys = metadata.keys.filter((key) => key.revokedAt === null);
 
   const drafts: DraftFinding[] = [
@@ -62,7 +72,7 @@ export function runAudit(inputs: AuditInputs): AuditReport {
       : keychainFindings(metadata.keys, inputs.keychainAccounts)),
   ];
   const findings = sortFindings(finalizeFindings(drafts, config), metadata);
-  const inventory = buildInventory(metadata.keys, serversById, now);
+  const inventory = buildInventory(metadata.keys, ctx);
 
   return {
     schemaVersion: AUDIT_REPORT_VERSION,
