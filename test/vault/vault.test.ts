@@ -1,0 +1,332 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  newKeyId,
+  openVault,
+  VaultError,
+  type NewKey,
+  type SecretStore,
+  type Vault,
+} from '../../src/vault';
+import { emptyKeychain, fakeApiKey, tempHome, testKeychain } from './helpers';
+
+const { store } = testKeychain();
+afterAll(() => emptyKeychain(store));
+
+let home: string;
+let cleanup: () => Promise<void>;
+let vault: Vault;
+beforeEach(async () => {
+  ({ home, cleanup } = await tempHome());
+  vault = await openVault({ home, secretStore: store });
+});
+afterEach(async () => {
+  await emptyKeychain(store);
+  await cleanup();
+});
+
+const addShop = () =>
+  vault.addServer({
+    baseUrl: 'http://127.0.0.1:23000/btcpay',
+    name: 'Shop',
+    mintMethod: 'authorize',
+  });
+
+const keyFor = (serverId: string, overrides: Partial<NewKey> = {}): NewKey => ({
+  secret: fakeApiKey(),
+  serverId,
+  label: 'Invoices for the shop',
+  grantedPermissions: ['btcpay.store.canviewinvoices'],
+  origin: { kind: 'authorize' },
+  ...overrides,
+});
+
+const actions = async () => (await vault.events()).map((event) => event.action);
+
+/** Every file in the data folder, read as text. */
+async function dataFolderText(): Promise<string> {
+  const names = await readdir(home, { recursive: true, withFileTypes: true });
+  const files = names.filter((entry) => entry.isFile());
+  const texts = await Promise.all(
+    files.map((entry) =>
+      readFile(path.join(entry.parentPath, entry.name), 'utf8'),
+    ),
+  );
+  return texts.join('\n');
+}
+
+describe('vault servers', () => {
+  it('adds a server once, whatever form its address is given in', async () => {
+    const first = await addShop();
+    const again = await vault.addServer({
+      baseUrl: 'http://127.0.0.1:23000/btcpay/?utm=1',
+      name: 'Other name',
+      mintMethod: 'basic',
+    });
+
+    expect(again.id).toBe(first.id);
+    expect(first.baseUrl).toBe('http://127.0.0.1:23000/btcpay/');
+    expect((await vault.metadata()).servers).toHaveLength(1);
+    expect(await actions()).toEqual(['server.added']);
+  });
+
+  it('finds a server by id or address, and returns null for others', async () => {
+    const shop = await addShop();
+
+    expect((await vault.findServer(shop.id))?.id).toBe(shop.id);
+    expect((await vault.findServer('http://127.0.0.1:23000/btcpay'))?.id).toBe(
+      shop.id,
+    );
+    expect(await vault.findServer('http://127.0.0.1:9/')).toBeNull();
+    expect(await vault.findServer('not a url')).toBeNull();
+  });
+
+  it('updates a server and logs which fields changed', async () => {
+    const shop = await addShop();
+
+    const updated = await vault.updateServer(shop.id, {
+      serverVersion: '2.3.0',
+    });
+
+    expect(updated.serverVersion).toBe('2.3.0');
+    expect((await vault.events()).at(-1)).toMatchObject({
+      action: 'server.updated',
+      details: { fields: ['serverVersion'] },
+    });
+  });
+
+  it('refuses to remove a server whose keys are stored, unless forced', async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+
+    await expect(vault.removeServer(shop.id)).rejects.toMatchObject({
+      code: 'server-has-keys',
+    });
+    await vault.removeServer(shop.id, { force: true });
+
+    expect(await vault.metadata()).toMatchObject({ servers: [], keys: [] });
+    expect(await store.get(key.id)).toBeNull();
+    expect((await actions()).slice(-2)).toEqual([
+      'key.deleted',
+      'server.removed',
+    ]);
+  });
+});
+
+describe('vault keys', () => {
+  it('keeps the secret in the keychain and only its fingerprint on disk', async () => {
+    const shop = await addShop();
+    const input = keyFor(shop.id);
+
+    const key = await vault.storeKey(input);
+
+    expect(key.id).toMatch(/^k_[a-z2-7]{16}$/);
+    expect(key.fingerprint).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(await store.get(key.id)).toBe(input.secret);
+    expect((await vault.metadata()).keys).toEqual([key]);
+    expect(await dataFolderText()).not.toContain(input.secret);
+  });
+
+  it('reads the secret back; logs revealing and copying but not using', async () => {
+    const shop = await addShop();
+    const input = keyFor(shop.id);
+    const key = await vault.storeKey(input);
+
+    expect(await vault.readSecret(key.id, 'use')).toBe(input.secret);
+    expect(await vault.readSecret(key.id, 'reveal')).toBe(input.secret);
+    expect(await vault.readSecret(key.id, 'copy')).toBe(input.secret);
+
+    expect(await actions()).toEqual([
+      'server.added',
+      'key.created',
+      'key.revealed',
+      'key.copied',
+    ]);
+    expect(await dataFolderText()).not.toContain(input.secret);
+  });
+
+  it('logs imported and delegated keys as such', async () => {
+    const shop = await addShop();
+    await vault.storeKey(keyFor(shop.id, { origin: { kind: 'imported' } }));
+    await vault.storeKey(
+      keyFor(shop.id, {
+        origin: {
+          kind: 'delegated',
+          via: 'manager',
+          app: { name: 'POS', identifier: 'org.example.pos', callback: null },
+        },
+      }),
+    );
+
+    expect((await actions()).slice(1)).toEqual([
+      'key.imported',
+      'key.delegated',
+    ]);
+  });
+
+  it("makes a stored manager key the server's manager key", async () => {
+    const shop = await addShop();
+
+    const key = await vault.storeKey(
+      keyFor(shop.id, {
+        grantedPermissions: ['unrestricted'],
+        isManager: true,
+      }),
+    );
+
+    expect((await vault.findServer(shop.id))?.managerKeyId).toBe(key.id);
+  });
+
+  it('stores nothing for a server that is not stored', async () => {
+    await expect(vault.storeKey(keyFor('s_missing'))).rejects.toMatchObject({
+      code: 'server-not-found',
+    });
+    expect(await store.accounts()).toEqual([]);
+  });
+
+  it('removes the keychain entry when the server vanished before the metadata write', async () => {
+    const shop = await addShop();
+    // Another process removes the server between the two writes.
+    const racing: SecretStore = {
+      ...store,
+      set: async (account, secret) => {
+        await store.set(account, secret);
+        await vault.update((draft) => {
+          draft.servers = [];
+        });
+      },
+    };
+    const racingVault = await openVault({ home, secretStore: racing });
+
+    await expect(racingVault.storeKey(keyFor(shop.id))).rejects.toBeInstanceOf(
+      VaultError,
+    );
+    expect(await store.accounts()).toEqual([]);
+    expect((await vault.metadata()).keys).toEqual([]);
+  });
+
+  it('deletes a key from the keychain and the metadata', async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+
+    await vault.deleteKey(key.id);
+
+    expect(await store.get(key.id)).toBeNull();
+    expect((await vault.metadata()).keys).toEqual([]);
+    expect(
+      await vault.readSecret(key.id, 'use').catch((e: unknown) => e),
+    ).toMatchObject({
+      code: 'key-not-found',
+    });
+    expect((await vault.events()).at(-1)).toMatchObject({
+      action: 'key.deleted',
+      keyId: key.id,
+      fingerprint: key.fingerprint,
+    });
+  });
+
+  it("keeps a revoked key's record but drops its secret", async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+
+    const revoked = await vault.markRevoked(key.id);
+
+    expect(revoked.revokedAt).not.toBeNull();
+    expect(await store.get(key.id)).toBeNull();
+    await expect(vault.readSecret(key.id, 'reveal')).rejects.toMatchObject({
+      code: 'key-revoked',
+    });
+    expect(await vault.reconcile({ repair: false })).toMatchObject({
+      metadataWithoutSecret: [],
+    });
+  });
+
+  it("records a verification and takes the server's permissions", async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+
+    const verified = await vault.recordVerification(key.id, {
+      at: new Date().toISOString(),
+      result: 'valid',
+      permissions: ['btcpay.store.canviewinvoices:StoreA'],
+    });
+
+    expect(verified.grantedPermissions).toEqual([
+      'btcpay.store.canviewinvoices:StoreA',
+    ]);
+    expect(verified.lastVerification?.result).toBe('valid');
+    expect((await vault.events()).at(-1)).toMatchObject({
+      action: 'key.verified',
+      details: { result: 'valid' },
+    });
+  });
+
+  it('refuses a keychain entry that is not the stored key', async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+    await store.set(key.id, fakeApiKey());
+
+    await expect(vault.readSecret(key.id, 'use')).rejects.toMatchObject({
+      code: 'secret-mismatch',
+    });
+  });
+
+  it("updates a key's label", async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+
+    const renamed = await vault.updateKey(key.id, { label: 'Point of sale' });
+
+    expect(renamed).toMatchObject({ id: key.id, label: 'Point of sale' });
+    expect((await vault.metadata()).keys[0]?.label).toBe('Point of sale');
+  });
+});
+
+describe('vault reconcile', () => {
+  it('lists keychain entries without metadata and metadata without a secret', async () => {
+    const shop = await addShop();
+    const kept = await vault.storeKey(keyFor(shop.id));
+    const lost = await vault.storeKey(keyFor(shop.id));
+    await store.delete(lost.id);
+    const orphan = newKeyId();
+    await store.set(orphan, fakeApiKey());
+    await store.set('password.s_other', 'not ours to judge');
+
+    const report = await vault.reconcile({ repair: false });
+
+    expect(report).toEqual({
+      secretsWithoutMetadata: [orphan],
+      metadataWithoutSecret: [lost.id],
+      repaired: null,
+    });
+    expect(await store.get(orphan)).not.toBeNull();
+    expect((await vault.metadata()).keys.map((k) => k.id)).toContain(kept.id);
+  });
+
+  it('repairs both sides on request and touches nothing else', async () => {
+    const shop = await addShop();
+    const kept = await vault.storeKey(keyFor(shop.id));
+    const lost = await vault.storeKey(keyFor(shop.id));
+    await store.delete(lost.id);
+    const orphan = newKeyId();
+    await store.set(orphan, fakeApiKey());
+    await store.set('password.s_other', 'not ours to judge');
+
+    const report = await vault.reconcile({ repair: true });
+
+    expect(report.repaired).toEqual({
+      removedSecrets: [orphan],
+      removedRecords: [lost.id],
+    });
+    expect(await store.get(orphan)).toBeNull();
+    expect(await store.get('password.s_other')).toBe('not ours to judge');
+    expect((await vault.metadata()).keys.map((k) => k.id)).toEqual([kept.id]);
+    expect(await vault.reconcile({ repair: false })).toMatchObject({
+      secretsWithoutMetadata: [],
+      metadataWithoutSecret: [],
+    });
+    expect((await vault.events()).at(-1)?.action).toBe('reconcile.repaired');
+    expect(await vault.verifyLog()).toMatchObject({ ok: true });
+  });
+});
