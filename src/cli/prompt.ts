@@ -38,8 +38,10 @@ export async function promptHidden(
   question: string,
 ): Promise<string> {
   const input = requireTerminal(context, question);
-  context.stderr.write(question);
+  // Echo goes off before the question appears, so nothing typed in reply
+  // can ever be echoed.
   input.setRawMode(true);
+  context.stderr.write(question);
   input.resume();
   try {
     return await new Promise<string>((resolve, reject) => {

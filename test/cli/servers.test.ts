@@ -10,6 +10,7 @@ import {
   runCli,
   runCliJson,
 } from './run-cli';
+import { hasEscapeCodes, runInTerminal } from './terminal';
 
 let sandbox: Sandbox;
 let home: string;
@@ -126,10 +127,23 @@ describe('btcpay-keys server', () => {
     expect(run.stderr).toMatch(/server list/);
   });
 
-  it('prints no colour codes when NO_COLOR is set', async () => {
-    const run = await runCli(home, ['server', 'list'], {
-      env: { NO_COLOR: '1' },
-    });
-    expect(run.stdout).not.toMatch(/\u001b\[/);
+  it('colours its messages on a terminal, and not when NO_COLOR is set', async () => {
+    const coloured = await runInTerminal(home, [
+      'server',
+      'remove',
+      's_nosuchserver',
+    ]);
+    expect(coloured.code).toBe(7);
+    expect(hasEscapeCodes(coloured.screen)).toBe(true);
+    const plain = await runInTerminal(
+      home,
+      ['server', 'remove', 's_nosuchserver'],
+      {
+        env: { NO_COLOR: '1' },
+      },
+    );
+    expect(plain.code).toBe(7);
+    expect(plain.screen).toMatch(/Error: No server/);
+    expect(hasEscapeCodes(plain.screen)).toBe(false);
   });
 });

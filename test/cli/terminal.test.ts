@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../sandbox';
+import { passwordOf, startRelaxedSandbox } from '../keys/fixtures';
+import { ensureFreshBuild, makeHome, removeHome, runCli } from './run-cli';
+import { runInTerminal } from './terminal';
+
+const MERCHANT = 'merchant@sandbox.test';
+const SLOW = 120_000;
+
+let sandbox: Sandbox;
+let home: string;
+
+beforeAll(async () => {
+  await ensureFreshBuild();
+  sandbox = await startRelaxedSandbox();
+  home = await makeHome();
+  const add = await runCli(home, ['server', 'add', sandbox.url]);
+  if (add.code !== 0) throw new Error(add.stderr);
+}, SLOW);
+
+afterAll(async () => {
+  await sandbox.close();
+  await removeHome(home);
+});
+
+async function importedKeyId(
+  label: string,
+): Promise<{ id: string; secret: string }> {
+  const secret = sandbox.admin.mintKey(MERCHANT, [], label);
+  const run = await runCli(
+    home,
+    ['key', 'import', '--server', sandbox.url, '--key-stdin', '--json'],
+    {
+      input: secret,
+    },
+  );
+  if (run.code !== 0) throw new Error(run.stderr);
+  return {
+    id: (JSON.parse(run.stdout) as { key: { id: string } }).key.id,
+    secret,
+  };
+}
+
+describe('btcpay-keys on a terminal', () => {
+  it(
+    'asks for the password without echoing it',
+    async () => {
+      const password = passwordOf(sandbox, MERCHANT);
+      const run = await runInTerminal(
+        home,
+        [
+          'key',
+          'create',
+          '--server',
+          sandbox.url,
+          '--label',
+          'Typed password',
+          '--permission',
+          'btcpay.store.canviewinvoices',
+          '--user',
+          MERCHANT,
+        ],
+        {
+          answers: [
+            {
+              after: /Password for merchant@sandbox\.test: /,
+              send: `${password}\r`,
+            },
+          ],
+        },
+      );
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen).toMatch(/Created\S* "Typed password"/);
+      expect(run.screen).not.toContain(password);
+    },
+    SLOW,
+  );
+
+  it(
+    'asks for a key to import without echoing it',
+    async () => {
+      const secret = sandbox.admin.mintKey(MERCHANT, [], 'Typed key');
+      const run = await runInTerminal(
+        home,
+        ['key', 'import', '--server', sandbox.url],
+        {
+          answers: [{ after: /API key for .*: /, send: `${secret}\r` }],
+        },
+      );
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen).toMatch(/Imported\S* "Typed key"/);
+      expect(run.screen).not.toContain(secret);
+    },
+    SLOW,
+  );
+
+  it(
+    'cancels a revocation the user declines, with exit 6, and revokes when confirmed',
+    async () => {
+      const { id, secret } = await importedKeyId('Confirm me');
+      const declined = await runInTerminal(home, ['key', 'revoke', id], {
+        answers: [{ after: /\[y\/N\]/, send: 'n\r' }],
+      });
+      expect(declined.code).toBe(6);
+      expect(
+        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+      ).toBe(true);
+
+      const confirmed = await runInTerminal(home, ['key', 'revoke', id], {
+        answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
+      });
+      expect(confirmed.code, confirmed.screen).toBe(0);
+      expect(
+        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+      ).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'reveals a key after confirmation',
+    async () => {
+      const { id, secret } = await importedKeyId('Reveal on terminal');
+      const run = await runInTerminal(home, ['key', 'reveal', id], {
+        answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
+      });
+      expect(run.code).toBe(0);
+      expect(run.screen).toContain(secret);
+    },
+    SLOW,
+  );
+
+  it(
+    'shows a progress line while verifying',
+    async () => {
+      const run = await runInTerminal(home, ['key', 'verify', '--all']);
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen).toMatch(/Verifying \d+\/\d+/);
+    },
+    SLOW,
+  );
+});

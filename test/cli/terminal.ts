@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PROJECT_ROOT, allRuns } from './run-cli';
+
+/** An answer typed into the terminal once `after` has appeared. */
+export interface TypedAnswer {
+  after: RegExp;
+  send: string;
+}
+
+/** What a run on a terminal showed (stdout and stderr share the terminal). */
+export interface TerminalRun {
+  code: number | null;
+  screen: string;
+}
+
+const ESC = String.fromCharCode(27);
+
+/** True when `text` holds an ANSI escape sequence (colour, cursor). */
+export function hasEscapeCodes(text: string): boolean {
+  return text.includes(`${ESC}[`);
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Runs `btcpay-keys` on a real pseudo-terminal through util-linux `script`,
+ * typing each answer only after its prompt appeared, so prompts, echo and
+ * colour behave as they do for a person at a terminal.
+ */
+export function runInTerminal(
+  home: string,
+  args: string[],
+  options: { answers?: TypedAnswer[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<TerminalRun> {
+  const bin = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
+  const command = [process.execPath, bin, ...args].map(shellQuote).join(' ');
+  const pending = [...(options.answers ?? [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BTCPAY_KEYS_HOME: home, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      const next = pending[0];
+      if (next && next.after.test(screen)) {
+        pending.shift();
+        child.stdin.write(next.send);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      allRuns.push({ code, stdout: screen, stderr: '' });
+      child.stdin.destroy();
+      resolve({ code, screen });
+    });
+  });
+}
