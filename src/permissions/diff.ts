@@ -117,7 +117,7 @@ function storeDifferences(
       type: 'scoped-to-store',
       requested,
       granted: grant.text,
-      explanation: `Asked for every store; granted only for ${storeOf(grant)}, the store picked on BTCPay's page.`,
+      explanation: `Asked for every store; granted only for ${storeOf(grant)}, the store picked on BTCPay’s page.`,
     }));
   }
   if (unscoped) {
