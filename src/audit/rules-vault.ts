@@ -1,5 +1,6 @@
 import { isInsecureServer } from '../greenfield/base-url';
 import type { EventLogVerification } from '../vault/event-log';
+import { isKeyId } from '../vault/ids';
 import type {
   DelegationDecision,
   KeyRecord,
@@ -164,50 +165,70 @@ export function logFindings(log: LogVerification): DraftFinding[] {
 }
 
 /**
- * Compares the keychain listing with the metadata. An entry for a revoked
- * key is orphaned too: revoking should have deleted it.
+ * Compares the keychain listing with the metadata. Only entries shaped like
+ * this app's key ids are judged, as `reconcile` does: anything else under
+ * the service is not ours to call a leftover. An entry for a revoked key is
+ * orphaned too, since revoking deletes the secret first.
  */
 export function keychainFindings(
   keys: readonly KeyRecord[],
   accounts: readonly string[],
 ): DraftFinding[] {
   const present = new Set(accounts);
-  const findings: DraftFinding[] = [];
-  for (const key of keys) {
-    if (key.revokedAt !== null || present.has(key.id)) continue;
-    findings.push({
-      rule: 'secret-missing',
-      keyId: key.id,
-      serverId: key.serverId,
-      title: `The secret of ${keyName(key)} is not in the keychain`,
-      explanation:
-        'The key manager lists this key but the OS keychain holds no entry ' +
-        'for it, so the key manager can neither use, reveal nor revoke it.',
-      fix:
-        'Run "btcpay-keys reconcile" to repair the entry, or import the key ' +
-        'again if you still have it.',
-    });
-  }
-
   const byId = new Map(keys.map((key) => [key.id, key]));
-  for (const account of accounts) {
+  const missing = keys.filter(
+    (key) => key.revokedAt === null && !present.has(key.id),
+  );
+  const leftovers = [...present].filter((account) => {
     const key = byId.get(account);
-    if (key !== undefined && key.revokedAt === null) continue;
-    findings.push({
+    return key === undefined ? isKeyId(account) : key.revokedAt !== null;
+  });
+  return [
+    ...missing.map(secretMissing),
+    ...leftovers.map((account) => secretOrphaned(account, byId.get(account))),
+  ];
+}
+
+function secretMissing(key: KeyRecord): DraftFinding {
+  return {
+    rule: 'secret-missing',
+    keyId: key.id,
+    serverId: key.serverId,
+    title: `The secret of ${keyName(key)} is not in the keychain`,
+    explanation:
+      'The key manager lists this key but the OS keychain holds no entry ' +
+      'for it, so the key manager can neither use, reveal nor revoke it.',
+    fix:
+      'If you still have the key, import it again with "btcpay-keys key ' +
+      'import". Otherwise revoke it on BTCPay\'s API keys page and run ' +
+      '"btcpay-keys reconcile --repair" to drop the record.',
+  };
+}
+
+function secretOrphaned(
+  account: string,
+  key: KeyRecord | undefined,
+): DraftFinding {
+  if (key === undefined) {
+    return {
       rule: 'secret-orphaned',
-      ...(key === undefined ? {} : { keyId: key.id, serverId: key.serverId }),
-      title:
-        key === undefined
-          ? `The keychain holds a secret for unknown key ${account}`
-          : `The keychain still holds the secret of revoked ${keyName(key)}`,
+      title: `The keychain holds a secret for unknown key ${account}`,
       explanation:
-        key === undefined
-          ? 'No key in the key manager matches this keychain entry, so it ' +
-            'is invisible in every list but still readable by this account.'
-          : `The key was revoked on ${dayOf(key.revokedAt ?? '')} but its ` +
-            'secret was not removed from the keychain.',
-      fix: 'Run "btcpay-keys reconcile" to remove the leftover entry.',
-    });
+        'No key in the key manager matches this keychain entry, so it is ' +
+        'invisible in every list but still readable by your account.',
+      fix: 'Run "btcpay-keys reconcile --repair" to delete the leftover entry.',
+    };
   }
-  return findings;
+  return {
+    rule: 'secret-orphaned',
+    keyId: key.id,
+    serverId: key.serverId,
+    title: `The keychain still holds the secret of revoked ${keyName(key)}`,
+    explanation:
+      `The key was revoked on ${dayOf(key.revokedAt ?? '')}, but its ` +
+      'secret was not removed from the keychain.',
+    fix:
+      `Run "btcpay-keys key delete ${key.id} --local-only" to remove the ` +
+      "leftover secret; the event log keeps the key's history.",
+  };
 }

@@ -21,6 +21,9 @@ if (!inKeyringSession) {
   );
 }
 
+/** An id shaped like the vault's key ids (k_ and 16 base32 letters). */
+const STRAY = 'k_strayentryabcdef';
+
 describe.skipIf(!inKeyringSession)('the audit with --keychain', () => {
   // A service of its own, so other suites' entries never mix in.
   const store = createKeytarStore({ service: `audit-test-${randomUUID()}` });
@@ -50,7 +53,8 @@ describe.skipIf(!inKeyringSession)('the audit with --keychain', () => {
     // Dummy secrets: the audit must list them without ever reading one.
     await store.set('k-stored', 'not-a-real-key-1');
     await store.set('k-revoked', 'not-a-real-key-2');
-    await store.set('k-stray', 'not-a-real-key-3');
+    await store.set(STRAY, 'not-a-real-key-3');
+    await store.set('not-a-key-id', 'not-a-real-key-4');
 
     const inputs = await loadAuditInputs(home, {
       keychain: true,
@@ -63,7 +67,7 @@ describe.skipIf(!inKeyringSession)('the audit with --keychain', () => {
       report.findings.map((f) => [f.rule, f.keyId ?? null, f.title]),
     ).toEqual([
       ['secret-missing', 'k-lost', expect.stringContaining('Key k-lost')],
-      ['secret-orphaned', null, expect.stringContaining('k-stray')],
+      ['secret-orphaned', null, expect.stringContaining(STRAY)],
       ['secret-orphaned', 'k-revoked', expect.stringContaining('revoked')],
     ]);
     expect(JSON.stringify(report)).not.toContain('not-a-real-key');

@@ -87,7 +87,10 @@ function oneOfEach(): { keys: KeyRecord[]; accounts: string[] } {
     ...keys
       .filter((k) => k.revokedAt === null && k.id !== 'k-no-secret')
       .map((k) => k.id),
-    'k-leftover',
+    // Shaped like one of our key ids, but no key has it.
+    'k_leftoveraaaaaaaa',
+    // Not ours to judge: not shaped like a key id.
+    'some-other-entry',
   ];
   return { keys, accounts };
 }
