@@ -257,39 +257,6 @@ describe('sandbox authorize page', () => {
     expect(broken.status).toBe(500);
   });
 
-  it('refuses to run over plain http on a public mainnet host', async () => {
-    const { server, browser } = await loggedIn(
-      'merchant',
-      { network: 'mainnet' },
-      {
-        host: 'btcpay.example.com',
-      },
-    );
-    const answer = await browser.send('GET', 'api-keys/authorize');
-    expect(answer.headers.location).toBe(
-      'http://btcpay.example.com/account/apikeys',
-    );
-    const list = await browser.send('GET', 'account/apikeys');
-    expect(list.text).toContain(
-      'Cannot generate API keys while not using HTTPS or Tor',
-    );
-    expect(server.admin.keysOf('merchant@sandbox.test')).toEqual([]);
-  });
-
-  it('allows mainnet over plain http from loopback, LAN and onion hosts', async () => {
-    for (const host of ['127.0.0.1', '192.168.1.20:23000', 'abcdef.onion']) {
-      const { browser } = await loggedIn(
-        'merchant',
-        { network: 'mainnet' },
-        { host },
-      );
-      const page = await browser.send('GET', 'api-keys/authorize');
-      expect(page.status).toBe(200);
-      await sandbox?.close();
-      sandbox = undefined;
-    }
-  });
-
   it('rejects an authorize POST without the anti-forgery token', async () => {
     const { browser } = await loggedIn();
     const answer = await browser.send(
