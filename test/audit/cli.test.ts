@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -146,6 +146,41 @@ describe('btcpay-keys audit', () => {
     expect(report.findings).toMatchObject([
       { rule: 'rotation-due', severity: 'critical' },
     ]);
+  });
+});
+
+/** Every file under the data folder with its exact content. */
+async function folderSnapshot(): Promise<Record<string, string>> {
+  const entries = await readdir(home, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile());
+  return Object.fromEntries(
+    await Promise.all(
+      files.map(async (entry) => {
+        const file = path.join(entry.parentPath, entry.name);
+        return [path.relative(home, file), await readFile(file, 'base64')];
+      }),
+    ),
+  );
+}
+
+describe('the audit of a data folder', () => {
+  it('leaves every file exactly as it found it', async () => {
+    const before = await folderSnapshot();
+    for (const format of [[], ['--json'], ['--csv'], ['--md']]) {
+      await runCli(['audit', ...format], context());
+    }
+    expect(await folderSnapshot()).toEqual(before);
+  });
+
+  it('reports damaged metadata without moving or repairing it', async () => {
+    await writeFile(path.join(home, 'metadata.json'), '{"version": 1, "ser');
+    const before = await folderSnapshot();
+
+    const ctx = context();
+    expect(await runCli(['audit'], ctx)).toBe(ExitCode.failure);
+    expect(ctx.err()).toContain('is not valid JSON');
+    expect(ctx.err()).toContain(path.join(home, 'metadata.json'));
+    expect(await folderSnapshot()).toEqual(before);
   });
 });
 
