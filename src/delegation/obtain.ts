@@ -1,0 +1,165 @@
+import { runAuthorizeFlow, type AuthorizeFlowOptions } from '../authorize';
+import { grants, parsePermission } from '../permissions';
+import { addServer, createKeyOverRest, type ClientFactory } from '../keys';
+import type { Vault } from '../vault';
+import type { KeyRecord, ServerRecord } from '../vault/schema';
+import type { DelegationRequest } from './link';
+
+/**
+ * Getting the key a deep-link request asks for: reuse one of ours, mint one
+ * with the manager key or a password, or run BTCPay's browser flow through
+ * this app's own receiver (the requester's redirect never goes to BTCPay).
+ */
+
+/** How the key for a request can be obtained. */
+export type MintChoice = 'reuse' | 'manager' | 'basic' | 'authorize';
+
+/** What the user chose on the consent screen, with what that choice needs. */
+export interface ApprovedMint {
+  method: MintChoice;
+  /** For `basic`: spent once, never stored. */
+  basic?: { email: string; password: string };
+  /** Stores to scope store permissions to, for manager and Basic minting. */
+  stores?: string[];
+}
+
+/** The parts of the browser flow the caller controls (browser, timeout). */
+export type AuthorizeControls = Pick<
+  AuthorizeFlowOptions,
+  'openBrowser' | 'onAuthorizeUrl' | 'onProgress' | 'timeoutMs' | 'signal'
+>;
+
+/** A failure to get a key, said for the user and for the requester. */
+export class ObtainKeyError extends Error {
+  constructor(
+    readonly reply: 'server_error' | 'timeout' | 'access_denied',
+    message: string,
+    readonly nextStep: string,
+  ) {
+    super(message);
+  }
+}
+
+function identifierOf(key: KeyRecord): string | null {
+  if (key.origin.kind === 'delegated') return key.origin.app.identifier;
+  if (key.origin.kind === 'authorize') return key.origin.applicationIdentifier;
+  return null;
+}
+
+function policyOf(text: string): string {
+  const parsed = parsePermission(text);
+  return parsed.ok ? parsed.permission.policy : text;
+}
+
+/**
+ * A key of ours for the same server and application whose granted
+ * permissions match the request: everything asked for is granted, and
+ * nothing is granted beyond the policies asked for.
+ */
+export function findReusableKey(
+  keys: readonly KeyRecord[],
+  serverId: string,
+  request: DelegationRequest,
+): KeyRecord | null {
+  if (!request.applicationIdentifier) return null;
+  const askedPolicies = new Set(request.permissions.map(policyOf));
+  return (
+    keys.find(
+      (key) =>
+        key.serverId === serverId &&
+        key.revokedAt === null &&
+        !key.isManager &&
+        identifierOf(key) === request.applicationIdentifier &&
+        request.permissions.every((p) =>
+          grants(key.grantedPermissions, policyOf(p)),
+        ) &&
+        key.grantedPermissions.every((p) => askedPolicies.has(policyOf(p))),
+    ) ?? null
+  );
+}
+
+/** Gets the key by the method the user approved. */
+export async function obtainKey(
+  vault: Vault,
+  request: DelegationRequest,
+  approved: ApprovedMint,
+  context: {
+    server: ServerRecord | null;
+    reusable: KeyRecord | null;
+    authorize?: AuthorizeControls;
+    clientFactory?: ClientFactory;
+  },
+): Promise<KeyRecord> {
+  if (approved.method === 'reuse') {
+    if (!context.reusable) {
+      throw new ObtainKeyError(
+        'server_error',
+        'There is no stored key to reuse for this request.',
+        'Choose another way to get the key.',
+      );
+    }
+    return context.reusable;
+  }
+  if (approved.method === 'authorize') {
+    return authorizeInBrowser(vault, request, context.authorize ?? {});
+  }
+  const server =
+    context.server ??
+    (
+      await addServer(vault, request.server, {
+        clientFor: context.clientFactory,
+      })
+    ).server;
+  const auth =
+    approved.method === 'basic' && approved.basic
+      ? { kind: 'basic' as const, ...approved.basic }
+      : { kind: 'manager' as const };
+  const created = await createKeyOverRest(
+    vault,
+    {
+      serverId: server.id,
+      label: labelFor(request),
+      permissions: request.permissions,
+      stores: approved.stores ?? [],
+      auth,
+    },
+    { clientFor: context.clientFactory },
+  );
+  return created.key;
+}
+
+/** The label a delegated key gets on BTCPay and here. */
+export function labelFor(request: DelegationRequest): string {
+  return (
+    request.applicationName ?? request.applicationIdentifier ?? 'Delegated key'
+  );
+}
+
+async function authorizeInBrowser(
+  vault: Vault,
+  request: DelegationRequest,
+  controls: AuthorizeControls,
+): Promise<KeyRecord> {
+  const result = await runAuthorizeFlow({
+    ...controls,
+    vault,
+    serverUrl: request.server,
+    request: {
+      applicationName: labelFor(request),
+      ...(request.applicationIdentifier
+        ? { applicationIdentifier: request.applicationIdentifier }
+        : {}),
+      permissions: request.permissions,
+      strict: request.strict,
+      selectiveStores: request.selectiveStores,
+    },
+  });
+  if (result.outcome === 'stored') return result.key;
+  const reply =
+    result.outcome === 'timeout'
+      ? 'timeout'
+      : result.outcome === 'cancelled'
+        ? 'access_denied'
+        : 'server_error';
+  throw new ObtainKeyError(reply, result.message, result.nextStep);
+}
