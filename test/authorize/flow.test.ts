@@ -218,6 +218,59 @@ describe('runAuthorizeFlow in Chromium against the sandbox', () => {
     await expectNothingStored();
   });
 
+  it('explains that server permissions need an admin when a merchant approves', async () => {
+    await freshVault();
+    const merchantPlays = approvingMerchant();
+
+    const result = stored(
+      await flow({
+        openBrowser: merchantPlays.openBrowser,
+        request: {
+          applicationName: 'Server tool',
+          permissions: [...INVOICES, 'btcpay.server.canmodifyserversettings'],
+          strict: false,
+          selectiveStores: false,
+        },
+      }),
+    );
+    await merchantPlays.finished();
+
+    expect(result.granted).toEqual(INVOICES);
+    expect(result.differences).toEqual([
+      expect.objectContaining({
+        type: 'not-granted',
+        requested: 'btcpay.server.canmodifyserversettings',
+        explanation: expect.stringContaining('admin'),
+      }),
+    ]);
+  });
+
+  it('times out cleanly when BTCPay answers the authorize page with an error', async () => {
+    await freshVault();
+    sandbox.admin.setFault({
+      kind: 'status500',
+      paths: ['/api-keys/authorize'],
+    });
+    let pageStatus: number | undefined;
+    try {
+      const result = await flow({
+        timeoutMs: 3_000,
+        openBrowser: async (url) => {
+          const page = await browser.newPage();
+          pageStatus = (await page.goto(url))?.status();
+          return true;
+        },
+      });
+
+      expect(pageStatus).toBe(500);
+      expect(result).toMatchObject({ outcome: 'timeout' });
+      expect(!('key' in result) && result.nextStep).toContain('key import');
+      await expectNothingStored();
+    } finally {
+      sandbox.admin.setFault(null);
+    }
+  });
+
   it('times out, stores nothing and says what to do instead', async () => {
     await freshVault();
 
@@ -314,5 +367,53 @@ describe('runAuthorizeFlow with forged callbacks', () => {
     expect((await forged)?.status).toBe(403);
     expect(result).toMatchObject({ outcome: 'refused', kind: 'unknown-key' });
     await expectNothingStored();
+  });
+});
+
+describe('runAuthorizeFlow before the browser opens', () => {
+  it('warns about a plain-http server on a public address', async () => {
+    await freshVault();
+    const warned: string[] = [];
+
+    const result = await flow({
+      serverUrl: 'http://btcpay.example.com/',
+      timeoutMs: 200,
+      onWarnings: (warnings) => warned.push(...warnings.map((w) => w.code)),
+    });
+
+    expect(warned).toEqual(['insecure-server']);
+    expect(result.warnings.map((w) => w.code)).toEqual(['insecure-server']);
+    expect(result.outcome).toBe('timeout');
+  });
+
+  it('does not warn about a loopback or onion server over http', async () => {
+    await freshVault();
+    for (const serverUrl of [sandbox.url, 'http://examplexyz.onion/']) {
+      const warned: string[] = [];
+      await flow({
+        serverUrl,
+        timeoutMs: 100,
+        onWarnings: (warnings) => warned.push(...warnings.map((w) => w.code)),
+      });
+      expect(warned).toEqual([]);
+    }
+  });
+
+  it('reports the address instead of opening a browser when none opens', async () => {
+    await freshVault();
+    const reported: Array<{ url: string; browserOpened: boolean }> = [];
+
+    const result = await flow({
+      timeoutMs: 100,
+      openBrowser: async () => false,
+      onAuthorizeUrl: (url, state) => reported.push({ url, ...state }),
+    });
+
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.browserOpened).toBe(false);
+    expect(
+      reported[0]?.url.startsWith(`${sandbox.url}api-keys/authorize?`),
+    ).toBe(true);
+    expect(result.warnings.map((w) => w.code)).toContain('browser-not-opened');
   });
 });
