@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../sandbox';
+import { startRelaxedSandbox } from '../keys/fixtures';
+import { ensureFreshBuild, makeHome, removeHome, runCli } from './run-cli';
+
+const SLOW = 120_000;
+/** A session bus address where nothing listens: no Secret Service. */
+const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+
+let sandbox: Sandbox;
+let home: string;
+
+beforeAll(async () => {
+  await ensureFreshBuild();
+  sandbox = await startRelaxedSandbox();
+  home = await makeHome();
+  const add = await runCli(home, ['server', 'add', sandbox.url]);
+  if (add.code !== 0) throw new Error(add.stderr);
+}, SLOW);
+
+afterAll(async () => {
+  await sandbox.close();
+  await removeHome(home);
+});
+
+describe('btcpay-keys without a Secret Service', () => {
+  it(
+    'names the store, the reason and the fix, with exit 3, and stores nothing',
+    async () => {
+      const secret = sandbox.admin.mintKey(
+        'merchant@sandbox.test',
+        [],
+        'no keychain',
+      );
+      const run = await runCli(
+        home,
+        ['key', 'import', '--server', sandbox.url, '--key-stdin'],
+        {
+          input: secret,
+          env: NO_BUS,
+        },
+      );
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(
+        /^Error: Secret Service \(libsecret\) is not available/m,
+      );
+      expect(run.stderr).toMatch(/^Next: .*apt-get install gnome-keyring/m);
+      expect(run.stderr).not.toContain(secret);
+
+      const list = await runCli(home, ['key', 'list', '--json'], {
+        env: NO_BUS,
+      });
+      expect(list.code).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'still lists servers and keys, which never need the keychain',
+    async () => {
+      const servers = await runCli(home, ['server', 'list', '--json'], {
+        env: NO_BUS,
+      });
+      expect(servers.code).toBe(0);
+      expect(JSON.parse(servers.stdout)).toHaveLength(1);
+      const reconcile = await runCli(home, ['reconcile'], { env: NO_BUS });
+      expect(reconcile.code).toBe(3);
+    },
+    SLOW,
+  );
+});
