@@ -55,6 +55,7 @@ async function mintKey(
   server: ServerRecord,
   request: DelegationRequest,
   permissions: string[],
+  storeChosen: boolean,
 ): Promise<{ key: KeyRecord; via: 'manager' | 'authorize' }> {
   const label = request.applicationName ?? 'Delegated key';
   if (server.managerKeyId) {
@@ -71,7 +72,9 @@ async function mintKey(
     label,
     permissions,
     strict: request.strict,
-    selectiveStores: false,
+    // A store chosen here is already in the permissions; otherwise BTCPay
+    // lets the user pick one when the app asked for that.
+    selectiveStores: request.selectiveStores && !storeChosen,
     manager: false,
   });
   const result = started.settled ? await started.settled : null;
@@ -116,6 +119,7 @@ export async function approveDelegation(
     server,
     request,
     permissions,
+    choice.storeId !== null,
   );
   const app = {
     name: request.applicationName,

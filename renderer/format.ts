@@ -1,0 +1,48 @@
+import type { RiskClass } from '../src/contract';
+
+/** Words and formats the screens share. */
+
+/** Short badge names of the risk classes, worst first. */
+export const RISK_NAMES: Record<RiskClass, string> = {
+  unrestricted: 'Unrestricted',
+  'server-admin': 'Server admin',
+  'moves-funds': 'Moves funds',
+  'changes-settings': 'Changes settings',
+  'all-stores': 'All stores',
+  'read-only': 'Read-only',
+};
+
+/** How alarming each risk class is, for the badge colour. */
+export const RISK_LEVEL: Record<
+  RiskClass,
+  'critical' | 'high' | 'medium' | 'low'
+> = {
+  unrestricted: 'critical',
+  'server-admin': 'critical',
+  'moves-funds': 'high',
+  'changes-settings': 'medium',
+  'all-stores': 'medium',
+  'read-only': 'low',
+};
+
+const dateFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** A date and time in the user's locale, or "never". */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return 'never';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+}
+
+/** Whole days since `iso`. */
+export function ageInDays(iso: string, now: Date = new Date()): number {
+  return Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000);
+}
+
+/** "1 key", "3 keys". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
