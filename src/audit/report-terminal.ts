@@ -44,16 +44,20 @@ export function renderTerminalReport(
   ];
 
   out.push(...findingsSection(report, paint), '');
-  out.push('By server');
   out.push(
-    ...table(
-      ['SERVER', 'KEYS', 'FINDINGS'],
-      summary.byServer.map((s) => [
-        s.serverUrl ?? s.name,
-        String(s.keyCount),
-        countsInWords(s.findings),
-      ]),
-    ),
+    ...(summary.byServer.length === 0
+      ? ['By server: no servers stored.']
+      : [
+          'By server',
+          ...table(
+            ['SERVER', 'KEYS', 'FINDINGS'],
+            summary.byServer.map((s) => [
+              s.serverUrl ?? s.name,
+              String(s.keyCount),
+              countsInWords(s.findings),
+            ]),
+          ),
+        ]),
     '',
   );
   out.push('Active keys by risk');
