@@ -173,4 +173,14 @@ describe('sandbox Greenfield endpoints', () => {
     const answer = await call(sandbox, 'GET', 'api/v1/health');
     expect(answer.headers['referrer-policy']).toBe('same-origin');
   });
+  it('lets any origin call Greenfield, as the BTCPay CORS policy does', async () => {
+    const preflight = await call(sandbox, 'OPTIONS', 'api/v1/stores', {
+      headers: {
+        origin: 'http://elsewhere.test',
+        'access-control-request-method': 'GET',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+  });
 });

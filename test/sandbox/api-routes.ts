@@ -225,6 +225,13 @@ export function handleApi(
   request: SandboxRequest,
   response: Reply,
 ): void {
+  // Greenfield's CORS policy lets any origin, header and method through.
+  response.setHeader('access-control-allow-origin', '*');
+  if (request.method === 'OPTIONS') {
+    response.setHeader('access-control-allow-headers', '*');
+    response.setHeader('access-control-allow-methods', '*');
+    return sendEmpty(response, 204);
+  }
   const path = request.path.replace(/\/+$/, '');
   const onPath = ROUTES.map((route) => ({
     route,

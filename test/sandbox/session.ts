@@ -3,8 +3,9 @@ import type { ServerResponse } from 'node:http';
 import { cookie, type SandboxRequest } from './http-util';
 import type { BrowserSession, SandboxState } from './state';
 
-/** Cookie names as ASP.NET Core names them. */
+/** The login cookie, named as ASP.NET Core names it. */
 export const SESSION_COOKIE = '.AspNetCore.Cookies';
+/** The anti-forgery cookie the form token is bound to. */
 export const ANTIFORGERY_COOKIE = '.AspNetCore.Antiforgery.sandbox';
 /** The form field the anti-forgery token travels in. */
 export const ANTIFORGERY_FIELD = '__RequestVerificationToken';

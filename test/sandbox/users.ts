@@ -41,6 +41,7 @@ export interface SandboxUser extends SandboxUserInfo {
 
 /** Identity's lockout: 5 failed passwords lock the account for 5 minutes. */
 export const LOCKOUT_ATTEMPTS = 5;
+/** How long a lockout lasts. */
 export const LOCKOUT_MS = 5 * 60_000;
 const MONTH_MS = 30 * 24 * 3600_000;
 
