@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import { appendEvent, type VaultEvent } from './event-log';
+import { appendEvent, type EventEntry, type VaultEvent } from './event-log';
 import { readMetadata } from './metadata-store';
 import { createKeytarStore, type SecretStore } from './secret-store';
 
@@ -9,7 +9,8 @@ export interface VaultContext {
   logger: Logger;
   /** The keychain, created on first use so metadata reads never need it. */
   secrets(): Promise<SecretStore>;
-  log(event: VaultEvent): Promise<unknown>;
+  /** Appends to the event log and mirrors the entry to the logger. */
+  log(event: VaultEvent): Promise<EventEntry>;
 }
 
 /** Builds the shared context; the keychain timeout comes from settings. */
@@ -32,6 +33,12 @@ export function createVaultContext(
       );
       return store;
     },
-    log: (event) => appendEvent(home, event),
+    log: async (event) => {
+      const entry = await appendEvent(home, event);
+      // The entry passed the secret guard: ids and fingerprints only.
+      const { seq, action, serverId, keyId, fingerprint } = entry;
+      logger.info({ seq, action, serverId, keyId, fingerprint }, 'vault event');
+      return entry;
+    },
   };
 }

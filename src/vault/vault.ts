@@ -1,6 +1,5 @@
 import { silentLogger, type Logger } from '../log/logger';
 import {
-  appendEvent,
   readEvents,
   verifyEventLog,
   type EventEntry,
@@ -117,7 +116,7 @@ export async function openVault(
     markRevoked: (id) => markRevoked(context, id),
     deleteKey: (id) => deleteKey(context, id),
     reconcile: (reconcileOptions) => reconcile(context, reconcileOptions),
-    log: (event) => appendEvent(home, event),
+    log: (event) => context.log(event),
     events: () => readEvents(home),
     verifyLog: () => verifyEventLog(home),
   };

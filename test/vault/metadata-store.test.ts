@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   METADATA_VERSION,
@@ -6,6 +6,7 @@ import {
   readMetadata,
   updateMetadata,
   vaultFiles,
+  VaultBusyError,
   verifyEventLog,
   type Migration,
 } from '../../src/vault';
@@ -188,6 +189,38 @@ describe('updateMetadata', () => {
 
     expect((await readMetadata(home)).servers).toEqual([]);
   });
+
+  it('takes over a lock left behind by a process that died', async () => {
+    const lock = vaultFiles(home).lock;
+    await mkdir(lock);
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(lock, longAgo, longAgo);
+
+    await updateMetadata(
+      home,
+      (draft) => void draft.servers.push(server('s_a')),
+    );
+
+    expect((await readMetadata(home)).servers).toHaveLength(1);
+  });
+
+  it('tells the user when another process holds the lock for too long', async () => {
+    const lock = vaultFiles(home).lock;
+    await mkdir(lock);
+    // A live holder refreshes its lock; keep it fresh while we wait.
+    const refresh = setInterval(() => {
+      const now = new Date();
+      void utimes(lock, now, now).catch(() => undefined);
+    }, 1000);
+
+    const error = await updateMetadata(home, () => undefined).catch(
+      (e: unknown) => e,
+    );
+    clearInterval(refresh);
+
+    expect(error).toBeInstanceOf(VaultBusyError);
+    expect((error as Error).message).toContain(home);
+  }, 90_000);
 
   it('loses no update when two processes write at the same time', async () => {
     const [first, second] = await Promise.all([

@@ -9,6 +9,7 @@ import {
   type SecretStore,
   type Vault,
 } from '../../src/vault';
+import { createLogger } from '../../src/log/logger';
 import { emptyKeychain, fakeApiKey, tempHome, testKeychain } from './helpers';
 
 const { store } = testKeychain();
@@ -280,6 +281,33 @@ describe('vault keys', () => {
 
     expect(renamed).toMatchObject({ id: key.id, label: 'Point of sale' });
     expect((await vault.metadata()).keys[0]?.label).toBe('Point of sale');
+  });
+});
+
+describe('vault logging', () => {
+  it('writes ids and fingerprints to the logger, never the secret', async () => {
+    const logFile = path.join(home, 'logs', 'vault.log');
+    const logged = await openVault({
+      home,
+      secretStore: store,
+      logger: createLogger({ destination: logFile, level: 'debug' }),
+    });
+    const shop = await logged.addServer({
+      baseUrl: 'http://127.0.0.1:23000/',
+      name: 'Shop',
+      mintMethod: 'authorize',
+    });
+    const input = keyFor(shop.id);
+    const key = await logged.storeKey(input);
+    await logged.readSecret(key.id, 'reveal');
+    await logged.readSecret(key.id, 'copy');
+    await logged.deleteKey(key.id);
+
+    const text = await readFile(logFile, 'utf8');
+    expect(text).toContain(key.fingerprint);
+    expect(text).toContain('key.revealed');
+    expect(text).not.toContain(input.secret);
+    expect(await dataFolderText()).not.toContain(input.secret);
   });
 });
 
