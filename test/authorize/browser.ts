@@ -45,7 +45,7 @@ export function merchantBrowser(
   let startPlaying: (url: string) => void = () => {};
   const played = new Promise<string>((resolve) => {
     startPlaying = resolve;
-  }).then((url) => play(browser, url, script));
+  }).then((url) => playMerchant(browser, url, script));
   // Surface a failed script through `finished`, not as an unhandled error.
   played.catch(() => undefined);
   return {
@@ -57,7 +57,8 @@ export function merchantBrowser(
   };
 }
 
-async function play(
+/** Plays the merchant on an authorize URL printed or reported elsewhere. */
+export async function playMerchant(
   browser: Browser,
   url: string,
   script: MerchantScript,

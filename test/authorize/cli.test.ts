@@ -1,0 +1,251 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createKeytarStore, openVault } from '../../src/vault';
+import { ExitCode } from '../../src/cli/context';
+import {
+  ensureFreshBuild,
+  makeHome,
+  PROJECT_ROOT,
+  removeHome,
+} from '../cli/run-cli';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { launchChromium, playMerchant } from './browser';
+
+// `btcpay-keys authorize` as a script runs it: a real child process without
+// a terminal, the URL read from its stdout, Chromium playing the merchant,
+// the key stored in the real keychain (run inside scripts/with-keyring.sh).
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
+const SLOW = 120_000;
+
+let sandbox: Sandbox;
+let browser: Browser;
+let merchant: { email: string; password: string };
+let home: string;
+
+beforeAll(async () => {
+  await ensureFreshBuild();
+  [sandbox, browser] = await Promise.all([
+    startSandbox({ port: 0 }),
+    launchChromium(),
+  ]);
+  const user = sandbox.users.find((candidate) => candidate.role === 'merchant');
+  if (!user) throw new Error('The sandbox has no merchant account.');
+  merchant = user;
+}, SLOW);
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), sandbox?.close()]);
+});
+
+afterEach(async () => {
+  // Only this test's entries: other suites share the keyring session.
+  const vault = await openVault({ home });
+  const keychain = createKeytarStore();
+  for (const key of (await vault.metadata()).keys)
+    await keychain.delete(key.id);
+  await removeHome(home);
+});
+
+interface RunningCli {
+  /** Resolves with the first stdout line that passes `test`. */
+  line: (test: (line: string) => boolean) => Promise<string>;
+  exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+function startCli(args: string[]): RunningCli {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'authorize', '--server', sandbox.url, ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BTCPAY_KEYS_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    waiters.forEach((wake) => wake());
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<{
+    code: number | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  const line = (test: (line: string) => boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const look = (): void => {
+        const found = stdout.split('\n').find((candidate) => test(candidate));
+        if (found !== undefined) resolve(found);
+      };
+      waiters.push(look);
+      look();
+      void exit.then(() => reject(new Error(`btcpay-keys exited: ${stderr}`)));
+    });
+  return { line, exit };
+}
+
+const approve = (url: string) =>
+  playMerchant(browser, url, { ...merchant, choice: 'approve' });
+
+const isAuthorizeUrl = (line: string) =>
+  line.startsWith(`${sandbox.url}api-keys/authorize?`);
+
+describe('btcpay-keys authorize', () => {
+  it(
+    'prints the authorize URL on its own line, then stores the approved key',
+    async () => {
+      home = await makeHome();
+      const cli = startCli([
+        '--permission',
+        'btcpay.store.canviewinvoices',
+        '--name',
+        'CLI shop',
+        '--identifier',
+        'cli-shop',
+        '--no-browser',
+      ]);
+
+      const url = await cli.line(isAuthorizeUrl);
+      const params = new URL(url).searchParams;
+      expect(params.getAll('permissions')).toEqual([
+        'btcpay.store.canviewinvoices',
+      ]);
+      expect(params.get('applicationName')).toBe('CLI shop');
+      await approve(url);
+      const run = await cli.exit;
+
+      expect(run.code).toBe(ExitCode.ok);
+      expect(run.stdout).toContain('Stored "CLI shop"');
+      expect(run.stdout).toContain(
+        'BTCPay granted exactly what was requested.',
+      );
+      const minted = sandbox.admin.keysOf(merchant.email).at(-1)?.apiKey ?? '';
+      expect(minted).toHaveLength(40);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(minted);
+      const { keys } = await (await openVault({ home })).metadata();
+      expect(keys.map((key) => key.grantedPermissions)).toEqual([
+        ['btcpay.store.canviewinvoices'],
+      ]);
+    },
+    SLOW,
+  );
+
+  it(
+    'gives scripts the URL as JSON first and the outcome as JSON last, listing older keys to revoke',
+    async () => {
+      home = await makeHome();
+      const args = [
+        '--name',
+        'Scripted',
+        '--identifier',
+        'scripted',
+        '--no-browser',
+        '--json',
+      ];
+      const first = startCli(args);
+      await approve(
+        JSON.parse(await first.line((l) => l.startsWith('{"authorizeUrl"')))
+          .authorizeUrl,
+      );
+      expect((await first.exit).code).toBe(ExitCode.ok);
+
+      const second = startCli(args);
+      const announced = await second.line((l) =>
+        l.startsWith('{"authorizeUrl"'),
+      );
+      await approve(JSON.parse(announced).authorizeUrl);
+      const run = await second.exit;
+
+      expect(run.code).toBe(ExitCode.ok);
+      const outcome = JSON.parse(
+        run.stdout.slice(run.stdout.indexOf('\n') + 1),
+      );
+      expect(outcome).toMatchObject({
+        outcome: 'stored',
+        granted: [],
+        differences: [],
+      });
+      expect(outcome.supersededKeys).toHaveLength(1);
+      expect(outcome.supersededKeys[0].id).not.toBe(outcome.key.id);
+    },
+    SLOW,
+  );
+
+  it(
+    'tells a script which older keys to revoke and how',
+    async () => {
+      home = await makeHome();
+      const args = [
+        '--name',
+        'Repeat',
+        '--identifier',
+        'repeat',
+        '--no-browser',
+      ];
+      const first = startCli(args);
+      await approve(await first.line(isAuthorizeUrl));
+      await first.exit;
+
+      const second = startCli(args);
+      await approve(await second.line(isAuthorizeUrl));
+      const run = await second.exit;
+
+      const { keys } = await (await openVault({ home })).metadata();
+      const older = keys[0]?.id ?? 'missing';
+      expect(run.stdout).toContain(older);
+      expect(run.stdout).toContain('btcpay-keys key revoke <id>');
+    },
+    SLOW,
+  );
+
+  it(
+    'times out with the cancelled exit code, stores nothing and offers pasting a key',
+    async () => {
+      home = await makeHome();
+      const cli = startCli([
+        '--timeout',
+        '1',
+        '--strict=false',
+        '--select-store',
+        '--no-browser',
+      ]);
+
+      const params = new URL(await cli.line(isAuthorizeUrl)).searchParams;
+      const run = await cli.exit;
+
+      expect(params.get('strict')).toBe('false');
+      expect(params.get('selectiveStores')).toBe('true');
+      expect(run.code).toBe(ExitCode.cancelled);
+      expect(run.stderr).toContain('No key arrived');
+      expect(run.stderr).toContain('btcpay-keys key import');
+      expect((await (await openVault({ home })).metadata()).keys).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses an invalid permission before printing any URL',
+    async () => {
+      home = await makeHome();
+      const run = await startCli([
+        '--permission',
+        'btcpay.store.canviewinvoices:',
+        '--no-browser',
+      ]).exit;
+
+      expect(run.code).toBe(ExitCode.usage);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('names no store');
+    },
+    SLOW,
+  );
+});
