@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { commandModules } from './commands';
 import { ExitCode, type CliContext, type RegisterCommands } from './context';
 import { reportError } from './report-error';
@@ -38,17 +38,9 @@ export async function runCli(
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof CommanderError && isHelpOrVersion(error)) {
-      return ExitCode.ok;
-    }
+    // Help asked for ends in a CommanderError with exit code 0; help shown
+    // because a command was missing ends with 1, which reportError maps to
+    // a usage error.
     return reportError(context, error);
   }
-}
-
-function isHelpOrVersion(error: CommanderError): boolean {
-  return [
-    'commander.helpDisplayed',
-    'commander.help',
-    'commander.version',
-  ].includes(error.code);
 }

@@ -434,6 +434,13 @@ describe('btcpay-keys key reveal and copy', () => {
       expect(run.stderr).toMatch(/No clipboard is available/);
       expect(run.stderr).toMatch(/key reveal/);
       expect(run.stderr + run.stdout).not.toContain(secret);
+      const log = await runCliJson<{
+        events: { action: string; keyId?: string }[];
+      }>(home, ['log']);
+      const copied = log.events.filter(
+        (e) => e.action === 'key.copied' && e.keyId === key.id,
+      );
+      expect(copied).toEqual([]);
     },
     SLOW,
   );

@@ -44,8 +44,17 @@ export function registerKeySecretCommands(
     .action(async (id: string) => {
       const vault = await openCliVault(context);
       const { key: stored } = await requireKey(vault, id);
-      const secret = await vault.readSecret(stored.id, 'copy');
+      // Read for use, and log the copy only once the clipboard took it, so
+      // the event log never claims a copy that did not happen.
+      const secret = await vault.readSecret(stored.id, 'use');
       const clearsAt = await copyWithTimedClear(secret);
+      await vault.log({
+        action: 'key.copied',
+        serverId: stored.serverId,
+        keyId: stored.id,
+        fingerprint: stored.fingerprint,
+        details: { clearsAt: clearsAt.toISOString() },
+      });
       context.logger.info(
         { keyId: stored.id, fingerprint: stored.fingerprint },
         'key copy',

@@ -29,7 +29,7 @@ export const registerLogCommand: RegisterCommands = (program, context) => {
           ? paint(
               context,
               'green',
-              `Hash chain intact (${chain.count} entries).`,
+              `Hash chain intact (${chain.count} ${chain.count === 1 ? 'entry' : 'entries'}).`,
             )
           : paint(
               context,
