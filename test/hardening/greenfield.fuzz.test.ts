@@ -1,0 +1,231 @@
+import type { ServerResponse } from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ApiKeyData,
+  ApplicationUserData,
+  createGreenfieldClient,
+  GreenfieldError,
+  Health,
+  PermissionMetadata,
+  ServerInfo,
+  StoreData,
+  type GreenfieldClient,
+} from '../../src/greenfield';
+import {
+  startLocalServer,
+  type LocalServer,
+} from '../greenfield/support/local-server';
+import { httpStatus, nastyText, permissionText } from './support/arbitraries';
+
+/**
+ * Every Greenfield call the app makes, answered by a server that says
+ * anything at all: each call either returns a value its schema accepts or
+ * fails with a GreenfieldError that says what to do, and never repeats a
+ * request on its own.
+ */
+
+const API_KEY = 'f'.repeat(8) + '0123456789abcdef0123456789abcdef';
+const PASSWORD = 'Fuzz-Password-7c1e';
+const token = { kind: 'token', apiKey: API_KEY } as const;
+const basic = {
+  kind: 'basic',
+  email: 'owner@example.com',
+  password: PASSWORD,
+} as const;
+
+/** One answer the fuzzed server gives. */
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const errorBody = fc.record({
+  code: fc.oneof(
+    fc.constantFrom(
+      'unauthenticated',
+      'missing-permission',
+      'apikey-not-found',
+      'user-not-found',
+      'generic-error',
+    ),
+    fc.string({ maxLength: 20 }),
+  ),
+  message: nastyText,
+  missingPermission: fc.option(permissionText, { nil: undefined }),
+});
+
+const shapedJson = fc.oneof(
+  fc.record({
+    apiKey: fc.stringMatching(/^[0-9a-f]{40}$/),
+    label: nastyText,
+    permissions: fc.array(permissionText, { maxLength: 5 }),
+  }),
+  fc.record({ synchronized: fc.boolean() }),
+  fc.record({
+    version: fc.string({ maxLength: 12 }),
+    onion: fc.constant(null),
+  }),
+  errorBody,
+  fc.array(
+    fc.record({ path: fc.string({ maxLength: 20 }), message: nastyText }),
+    { maxLength: 3 },
+  ),
+  fc.array(fc.record({ id: fc.string(), name: nastyText }), { maxLength: 3 }),
+);
+
+const answer: fc.Arbitrary<Answer> = fc.record({
+  status: httpStatus,
+  contentType: fc.option(
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/problem+json',
+      'text/html; charset=utf-8',
+      'text/plain',
+    ),
+  ),
+  body: fc.oneof(
+    shapedJson.map((value) => JSON.stringify(value)),
+    fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
+    nastyText,
+    fc.constantFrom('', '{', '<html><form action="/login"></form></html>'),
+  ),
+  headers: fc.record(
+    {
+      // Only what Node lets a server send in a header at all.
+      'retry-after': fc.oneof(
+        fc.nat({ max: 100_000 }).map(String),
+        fc.stringMatching(/^[\x21-\x7e]{0,20}$/),
+      ),
+      'www-authenticate': fc.constantFrom('Basic realm="BTCPay"', 'Bearer'),
+      location: fc.constantFrom('/login', 'https://elsewhere.example/'),
+    },
+    { requiredKeys: [] },
+  ),
+});
+
+type Call = {
+  name: string;
+  run: (client: GreenfieldClient) => Promise<unknown>;
+  /** Checks what a successful call returned. */
+  accepts: (value: unknown) => boolean;
+};
+
+const isVoid = (value: unknown): boolean => value === undefined;
+const parses =
+  (schema: { safeParse(value: unknown): { success: boolean } }) =>
+  (value: unknown): boolean =>
+    schema.safeParse(value).success;
+const eachParses =
+  (schema: { safeParse(value: unknown): { success: boolean } }) =>
+  (value: unknown): boolean =>
+    Array.isArray(value) && value.every(parses(schema));
+
+const CALLS: Call[] = [
+  { name: 'health', run: (c) => c.health(), accepts: parses(Health) },
+  {
+    name: 'serverInfo',
+    run: (c) => c.serverInfo(token),
+    accepts: parses(ServerInfo),
+  },
+  {
+    name: 'currentApiKey',
+    run: (c) => c.currentApiKey(API_KEY),
+    accepts: parses(ApiKeyData),
+  },
+  {
+    name: 'createApiKey',
+    run: (c) =>
+      c.createApiKey(basic, { label: 'x', permissions: ['unrestricted'] }),
+    accepts: parses(ApiKeyData),
+  },
+  {
+    name: 'createUserApiKey',
+    run: (c) => c.createUserApiKey(token, 'someone@example.com', {}),
+    accepts: parses(ApiKeyData),
+  },
+  {
+    name: 'revokeCurrentApiKey',
+    run: (c) => c.revokeCurrentApiKey(API_KEY),
+    accepts: isVoid,
+  },
+  {
+    name: 'revokeApiKey',
+    run: (c) => c.revokeApiKey(basic, 'a'.repeat(40)),
+    accepts: isVoid,
+  },
+  {
+    name: 'currentUser',
+    run: (c) => c.currentUser(token),
+    accepts: parses(ApplicationUserData),
+  },
+  {
+    name: 'listStores',
+    run: (c) => c.listStores(token),
+    accepts: eachParses(StoreData),
+  },
+  {
+    name: 'permissionsMetadata',
+    run: (c) => c.permissionsMetadata(token),
+    accepts: eachParses(PermissionMetadata),
+  },
+];
+
+function send(response: ServerResponse, next: Answer): void {
+  const headers: Record<string, string> = { ...next.headers };
+  if (next.contentType !== null) headers['content-type'] = next.contentType;
+  response.writeHead(next.status, headers);
+  response.end(next.body);
+}
+
+describe('the Greenfield client against a server that answers anything', () => {
+  let server: LocalServer;
+  let next: Answer;
+  let client: GreenfieldClient;
+
+  beforeAll(async () => {
+    server = await startLocalServer((_request, response) =>
+      send(response, next),
+    );
+    client = createGreenfieldClient({ baseUrl: server.url, timeoutMs: 5_000 });
+  });
+  afterAll(() => server.close());
+
+  it('returns a schema-valid value or a GreenfieldError with a next step, once per call', async () => {
+    const outcomes = { resolved: 0, failed: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        answer,
+        fc.constantFrom(...CALLS),
+        async (fuzzed, call) => {
+          next = fuzzed;
+          const sentBefore = server.requests.length;
+          try {
+            const value = await call.run(client);
+            outcomes.resolved += 1;
+            expect(call.accepts(value), `${call.name} returned junk`).toBe(
+              true,
+            );
+          } catch (error) {
+            outcomes.failed += 1;
+            expect(error).toBeInstanceOf(GreenfieldError);
+            const failure = error as GreenfieldError;
+            expect(failure.message.trim()).not.toBe('');
+            expect(failure.nextStep.trim()).not.toBe('');
+            const shown = JSON.stringify(failure.toJSON()) + failure.message;
+            expect(shown).not.toContain(API_KEY);
+            expect(shown).not.toContain(PASSWORD);
+          }
+          // No retries: one call, one request.
+          expect(server.requests.length - sentBefore).toBe(1);
+        },
+      ),
+      { numRuns: 1200 },
+    );
+    expect(outcomes.resolved).toBeGreaterThan(20);
+    expect(outcomes.failed).toBeGreaterThan(20);
+  });
+});
