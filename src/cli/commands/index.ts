@@ -3,6 +3,7 @@ import { registerAuditCommand } from './audit';
 import { registerAuthorizeCommand } from './authorize';
 import { registerKeyCommands } from './key';
 import { registerClipboardClearer } from './key-secret';
+import { registerLinkCommands } from './link';
 import { registerLogCommand } from './log';
 import { registerReconcileCommand } from './reconcile';
 import { registerServerCommands } from './server';
@@ -15,6 +16,7 @@ export const commandModules: RegisterCommands[] = [
   registerServerCommands,
   registerKeyCommands,
   registerAuthorizeCommand,
+  registerLinkCommands,
   registerLogCommand,
   registerAuditCommand,
   registerReconcileCommand,
