@@ -66,6 +66,8 @@ export async function storeVerifiedKey(
         applicationName: request.applicationName ?? null,
         applicationIdentifier: request.applicationIdentifier ?? null,
       },
+      // LIMITATION: the user id is as posted; BTCPay's key check does not
+      // return it, and asking /users/me needs a permission the key may lack.
       userId: verified.userId,
       isManager,
     })
@@ -81,14 +83,15 @@ export async function storeVerifiedKey(
     'stored a key from the browser authorize flow',
   );
 
-  if (isManager) await adoptManagerKey(vault, server, key);
-  const storedServer = (await vault.findServer(server.id)) ?? server;
+  // Before adoption, which clears the previous manager key's mark.
   const supersededKeys = await findSupersededKeys(
     vault,
     key,
     request,
     isManager,
   );
+  if (isManager) await adoptManagerKey(vault, server, key);
+  const storedServer = (await vault.findServer(server.id)) ?? server;
   return {
     outcome: 'stored',
     key,

@@ -195,6 +195,25 @@ describe('runAuthorizeFlow in Chromium against the sandbox', () => {
     expect(result.server.mintMethod).toBe('manager');
   });
 
+  it('hands the manager role to a new manager key and offers the old one for revocation', async () => {
+    await freshVault();
+    const first = approvingMerchant();
+    const older = stored(
+      await flow({ manager: true, openBrowser: first.openBrowser }),
+    );
+    await first.finished();
+    const second = approvingMerchant();
+    const newer = stored(
+      await flow({ manager: true, openBrowser: second.openBrowser }),
+    );
+    await second.finished();
+
+    expect(newer.supersededKeys.map((key) => key.id)).toEqual([older.key.id]);
+    expect(newer.server.managerKeyId).toBe(newer.key.id);
+    const { keys } = await vault.metadata();
+    expect(keys.find((key) => key.id === older.key.id)?.isManager).toBe(false);
+  });
+
   it('stores nothing when the merchant presses Cancel and the flow is cancelled', async () => {
     await freshVault();
     const before = sandbox.admin.keysOf(merchant.email).length;
