@@ -1,4 +1,4 @@
-import type { KeyRecord } from '../vault/schema';
+import type { KeyRecord, Verification } from '../vault/schema';
 import {
   dayOf,
   daysSince,
@@ -27,156 +27,185 @@ function about(key: KeyRecord): Pick<DraftFinding, 'keyId' | 'serverId'> {
   return { keyId: key.id, serverId: key.serverId };
 }
 
+/** What a capability finding says, given the key's and server's names. */
+interface CapabilityText {
+  title: (key: string, server: string) => string;
+  explanation: string;
+  fix: string;
+}
+
+const CAPABILITIES: Record<
+  | 'manager-key'
+  | 'unrestricted'
+  | 'server-admin'
+  | 'moves-funds'
+  | 'all-stores',
+  CapabilityText
+> = {
+  'manager-key': {
+    title: (key, server) => `${key} is the manager key of ${server}`,
+    explanation:
+      'The key manager uses this key to create and revoke other keys. It ' +
+      'can do everything your account can, on every store and, for an ' +
+      'admin account, on the whole server.',
+    fix:
+      'Keep it only on this computer and rotate it regularly. If you no ' +
+      'longer create keys from here, revoke it on the server.',
+  },
+  unrestricted: {
+    title: (key, server) => `${key} has unrestricted access to ${server}`,
+    explanation:
+      'Whoever holds this key can do anything your account can: move ' +
+      'funds, change every store, and administer the server if your ' +
+      'account is an admin.',
+    fix:
+      'Replace it with a key that asks only for the permissions the app ' +
+      'needs, then revoke this one.',
+  },
+  'server-admin': {
+    title: (key, server) => `${key} can administer ${server}`,
+    explanation:
+      'This key holds server-wide permissions: it can change server ' +
+      'settings or manage users, which affects every store on the server.',
+    fix:
+      'Unless this app administers the server, replace the key with one ' +
+      'limited to store permissions and revoke this one.',
+  },
+  'moves-funds': {
+    title: (key) => `${key} can move funds`,
+    explanation:
+      'This key can send money out: create payouts, pull payments or ' +
+      'refunds, or spend from a store wallet.',
+    fix:
+      'Make sure the app holding it needs to pay out. If not, replace it ' +
+      'with a key without those permissions and revoke this one.',
+  },
+  'all-stores': {
+    title: (key) => `${key} applies to every store`,
+    explanation:
+      'At least one permission of this key is not limited to a store, so ' +
+      'it covers every store your account can reach, including stores ' +
+      'created later.',
+    fix:
+      'Replace it with a key whose store permissions name the stores the ' +
+      'app needs, then revoke this one.',
+  },
+};
+
 /**
  * The manager key is unrestricted by design, so it gets its own finding
  * instead of `unrestricted`; an unrestricted key already covers the narrower
  * risks, so they are not repeated for it.
  */
 function capabilityFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
+  const classes = ctx.risksOf(key.grantedPermissions);
+  const rules: (keyof typeof CAPABILITIES)[] = isManagerKey(
+    key,
+    ctx.serversById,
+  )
+    ? ['manager-key']
+    : classes.includes('unrestricted')
+      ? ['unrestricted']
+      : (['server-admin', 'moves-funds', 'all-stores'] as const).filter(
+          (risk) => classes.includes(risk),
+        );
+
   const name = keyName(key);
   const server = serverName(key.serverId, ctx.serversById);
-  if (isManagerKey(key, ctx.serversById)) {
-    return [
-      {
-        rule: 'manager-key',
-        ...about(key),
-        title: `${name} is the manager key of ${server}`,
-        explanation:
-          'The key manager uses this key to create and revoke other keys. ' +
-          'It can do everything your account can, on every store and, for ' +
-          'an admin account, on the whole server.',
-        fix:
-          'Keep it only on this computer and rotate it regularly. If you no ' +
-          'longer create keys from here, revoke it on the server.',
-      },
-    ];
-  }
-
-  const classes = ctx.risksOf(key.grantedPermissions);
-  if (classes.includes('unrestricted')) {
-    return [
-      {
-        rule: 'unrestricted',
-        ...about(key),
-        title: `${name} has unrestricted access to ${server}`,
-        explanation:
-          'Whoever holds this key can do anything your account can: move ' +
-          'funds, change every store, and administer the server if your ' +
-          'account is an admin.',
-        fix:
-          'Replace it with a key that asks only for the permissions the app ' +
-          'needs, then revoke this one.',
-      },
-    ];
-  }
-
-  const findings: DraftFinding[] = [];
-  if (classes.includes('server-admin')) {
-    findings.push({
-      rule: 'server-admin',
-      ...about(key),
-      title: `${name} can administer ${server}`,
-      explanation:
-        'This key holds server-wide permissions: it can change server ' +
-        'settings or manage users, which affects every store on the server.',
-      fix:
-        'Unless this app administers the server, replace the key with one ' +
-        'limited to store permissions and revoke this one.',
-    });
-  }
-  if (classes.includes('moves-funds')) {
-    findings.push({
-      rule: 'moves-funds',
-      ...about(key),
-      title: `${name} can move funds`,
-      explanation:
-        'This key can send money out: create payouts, pull payments or ' +
-        'refunds, or spend from a store wallet.',
-      fix:
-        'Make sure the app holding it needs to pay out. If not, replace it ' +
-        'with a key without those permissions and revoke this one.',
-    });
-  }
-  if (classes.includes('all-stores')) {
-    findings.push({
-      rule: 'all-stores',
-      ...about(key),
-      title: `${name} applies to every store`,
-      explanation:
-        'At least one permission of this key is not limited to a store, so ' +
-        'it covers every store your account can reach, including stores ' +
-        'created later.',
-      fix:
-        'Replace it with a key whose store permissions name the stores the ' +
-        'app needs, then revoke this one.',
-    });
-  }
-  return findings;
+  return rules.map((rule) => ({
+    rule,
+    ...about(key),
+    title: CAPABILITIES[rule].title(name, server),
+    explanation: CAPABILITIES[rule].explanation,
+    fix: CAPABILITIES[rule].fix,
+  }));
 }
 
 function verificationFindings(
   key: KeyRecord,
   ctx: RuleContext,
 ): DraftFinding[] {
-  const name = keyName(key);
   const check = key.lastVerification;
   if (check === null) {
     return [
       {
         rule: 'never-verified',
         ...about(key),
-        title: `${name} was never checked against its server`,
+        title: `${keyName(key)} was never checked against its server`,
         explanation:
           'The permissions shown for this key are what was recorded when it ' +
           'was stored; the server has not confirmed them.',
-        fix: `Run "btcpay-keys key verify ${key.id}" while the server is reachable.`,
+        fix: verifyFix(key),
       },
     ];
   }
+  return [
+    staleFinding(key, check, ctx),
+    unknownFinding(key, check),
+    driftFinding(key, check),
+  ].filter((finding) => finding !== null);
+}
 
-  const findings: DraftFinding[] = [];
+function verifyFix(key: KeyRecord): string {
+  return `Run "btcpay-keys key verify ${key.id}" while the server is reachable.`;
+}
+
+function staleFinding(
+  key: KeyRecord,
+  check: Verification,
+  ctx: RuleContext,
+): DraftFinding | null {
   const age = daysSince(check.at, ctx.now);
-  if (age >= ctx.config.staleVerificationDays) {
-    findings.push({
-      rule: 'stale-verification',
-      ...about(key),
-      title: `${name} was last checked ${age} days ago`,
-      explanation:
-        `The last check was on ${dayOf(check.at)} (result: ${check.result}). ` +
-        `Keys should be checked at least every ` +
-        `${ctx.config.staleVerificationDays} days to notice revoked or ` +
-        'changed keys.',
-      fix: `Run "btcpay-keys key verify ${key.id}" while the server is reachable.`,
-    });
-  }
-  if (check.result === 'unknown-key') {
-    findings.push({
-      rule: 'unknown-to-server',
-      ...about(key),
-      title: `The server does not know ${name}`,
-      explanation:
-        `On ${dayOf(check.at)} the server answered that this key does not ` +
-        'exist: it was revoked there, or the server was reset.',
-      fix:
-        'If you still need access, create a new key; then remove this one ' +
-        'from the key manager.',
-    });
-  }
+  const limit = ctx.config.staleVerificationDays;
+  if (age < limit) return null;
+  return {
+    rule: 'stale-verification',
+    ...about(key),
+    title: `${keyName(key)} was last checked ${age} days ago`,
+    explanation:
+      `The last check was on ${dayOf(check.at)} (result: ${check.result}). ` +
+      `Keys should be checked at least every ${limit} days to notice ` +
+      'revoked or changed keys.',
+    fix: verifyFix(key),
+  };
+}
+
+function unknownFinding(
+  key: KeyRecord,
+  check: Verification,
+): DraftFinding | null {
+  if (check.result !== 'unknown-key') return null;
+  return {
+    rule: 'unknown-to-server',
+    ...about(key),
+    title: `The server does not know ${keyName(key)}`,
+    explanation:
+      `On ${dayOf(check.at)} the server answered that this key does not ` +
+      'exist: it was revoked there, or the server was reset.',
+    fix:
+      `Run "btcpay-keys key revoke ${key.id}" to remove it here too, and ` +
+      'create a new key if you still need access.',
+  };
+}
+
+function driftFinding(
+  key: KeyRecord,
+  check: Verification,
+): DraftFinding | null {
+  if (check.result !== 'valid') return null;
   const drift = permissionDrift(key.grantedPermissions, check.permissions);
-  if (check.result === 'valid' && drift !== null) {
-    findings.push({
-      rule: 'permission-drift',
-      ...about(key),
-      title: `${name} holds different permissions than recorded`,
-      explanation:
-        `On ${dayOf(check.at)} the server reported ${drift}. The key ` +
-        'manager may be showing you the wrong permissions for this key.',
-      fix:
-        `Run "btcpay-keys key verify ${key.id}" to record what the server ` +
-        'reports, then review whether the key still fits its purpose.',
-    });
-  }
-  return findings;
+  if (drift === null) return null;
+  return {
+    rule: 'permission-drift',
+    ...about(key),
+    title: `${keyName(key)} holds different permissions than recorded`,
+    explanation:
+      `On ${dayOf(check.at)} the server reported ${drift}. The key ` +
+      'manager may be showing you the wrong permissions for this key.',
+    fix:
+      `Run "btcpay-keys key verify ${key.id}" to record what the server ` +
+      'reports, then review whether the key still fits its purpose.',
+  };
 }
 
 /** Describes how two permission lists differ, or null when they agree. */
