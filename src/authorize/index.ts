@@ -24,4 +24,8 @@ export {
   type FlowWarning,
 } from './flow';
 export type { AuthorizeFlowFailure } from './flow-failures';
-export { isBrowsableUrl, openSystemBrowser } from './open-browser';
+export {
+  isBrowsableUrl,
+  openSystemBrowser,
+  openWithSystem,
+} from './open-browser';

@@ -32,6 +32,14 @@ export function browserOpener(platform: NodeJS.Platform = process.platform): {
  */
 export function openSystemBrowser(url: string): Promise<boolean> {
   if (!isBrowsableUrl(url)) return Promise.resolve(false);
+  return openWithSystem(url);
+}
+
+/**
+ * Hands a URL to the desktop's default handler for its scheme (also used for
+ * `btcpay-keys://` links). Callers check the scheme first.
+ */
+export function openWithSystem(url: string): Promise<boolean> {
   const opener = browserOpener();
 
   return new Promise((resolve) => {
