@@ -30,7 +30,8 @@ export async function emptyKeychain(store: SecretStore): Promise<void> {
   for (const account of await store.accounts()) await store.delete(account);
 }
 
-const children = path.join(
+/** The folder of the child scripts and preloads. */
+export const children = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   'children',
 );
@@ -40,11 +41,12 @@ export function runChild(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  nodeArgs: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(children, script), ...args],
+      [...nodeArgs, '--import', 'tsx', path.join(children, script), ...args],
       { env, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error

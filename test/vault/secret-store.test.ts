@@ -7,6 +7,7 @@ import {
   type KeytarBackend,
 } from '../../src/vault';
 import {
+  children,
   emptyKeychain,
   fakeApiKey,
   runChild,
@@ -142,6 +143,26 @@ describe('KeychainError without a Secret Service', () => {
 
     expect(outcome).toMatchObject({ reason: 'unavailable' });
     expect(outcome['fix']).toMatch(/No D-Bus session bus is reachable/);
+  });
+});
+
+describe('KeychainError without keytar', () => {
+  it('says how to rebuild keytar when the native module cannot load', async () => {
+    const preload = path.join(children, 'without-keytar.mjs');
+
+    const result = await runChild(
+      'keychain-probe.ts',
+      [service, '20000'],
+      process.env,
+      ['--import', preload],
+    );
+    const outcome = JSON.parse(result.stdout) as Record<string, string>;
+
+    expect(outcome).toMatchObject({
+      name: 'KeychainError',
+      reason: 'native-module',
+    });
+    expect(outcome['fix']).toMatch(/npm rebuild keytar/);
   });
 });
 
