@@ -151,4 +151,23 @@ describe('sandbox authorize flow in Chromium', () => {
     );
     expect(sandbox.admin.keysOf('merchant@sandbox.test')).toHaveLength(1);
   });
+  it('with strict=false keeps requested permissions even when unticked and adds ticked ones', async () => {
+    await page.goto(
+      authorizeUrl([
+        ['strict', 'false'],
+        ['permissions', 'btcpay.store.canviewinvoices'],
+        ['redirect', `${capture.url}callback`],
+      ]),
+    );
+    await logInAsMerchant();
+    await page.uncheck('#Permission_btcpay_store_canviewinvoices');
+    await page.check('#Permission_btcpay_user_canviewprofile');
+    const posted = capture.nextPost();
+    await page.click('#consent-yes');
+    const form = new URLSearchParams((await posted).body);
+    expect(form.getAll('permissions[]')).toEqual([
+      'btcpay.store.canviewinvoices',
+      'btcpay.user.canviewprofile',
+    ]);
+  });
 });

@@ -76,7 +76,8 @@ ${cancelButton}
 function itemHtml(item: ConsentItem, strict: boolean): string {
   const title = POLICIES.get(item.policy)?.title ?? item.policy;
   const id = `Permission_${item.permission.replace(/[^a-zA-Z0-9]/g, '_')}`;
-  const locked = strict || item.requested;
+  // Under strict=false requested boxes stay clickable, but the POST forces them back on.
+  const locked = strict;
   const note = item.unavailable
     ? ' <span class="unavailable">This permission is not available for your account.</span>'
     : '';

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { recordTestSecret } from '../support/secrets';
 
 /** Which sandbox account this is, named after the situation it exercises. */
 export type SandboxUserRole =
@@ -114,8 +115,11 @@ export function createSeedUsers(now: number): SandboxUser[] {
   return SEEDS.map((seed) => ({
     id: randomUUID(),
     email: `${seed.role}@sandbox.test`,
-    password:
+    // Registered so the run's hygiene check looks for it everywhere.
+    password: recordTestSecret(
       seed.role === 'colon' ? `${password()}:${password()}` : password(),
+      'password',
+    ),
     role: seed.role,
     notes: seed.notes,
     serverAdmin: false,
