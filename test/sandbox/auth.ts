@@ -74,6 +74,26 @@ export function clientAddress(request: IncomingMessage): string {
   return hops.at(-1) ?? request.socket.remoteAddress ?? 'unknown';
 }
 
+/** Why Basic auth refuses this account before its password is checked. */
+function basicRefusal(
+  user: SandboxUser,
+  version: string,
+  now: number,
+  isNew: boolean,
+): string | null {
+  const loginRefusal = cannotLoginReason(user, now);
+  if (loginRefusal) return `Basic authentication failed: ${loginRefusal}`;
+  const from242 = compareVersions(version, '2.4.2') >= 0;
+  if (user.hasFido2 || (from242 && user.hasTotp)) {
+    return 'Cannot use Basic authentication when multi-factor is enabled.';
+  }
+  // From 2.4.2 Basic auth is off by default once an account is 5 minutes old.
+  if (from242 && !(user.basicAuthEnabled ?? isNew)) {
+    return 'Basic authentication for the Greenfield API is not enabled for this user.';
+  }
+  return null;
+}
+
 function authenticateBasic(
   state: SandboxState,
   request: IncomingMessage,
@@ -100,21 +120,8 @@ function authenticateBasic(
       'Basic authentication failed: User not found or invalid password',
     );
   }
-  const refusal = cannotLoginReason(user, now);
-  if (refusal)
-    return unauthenticated(`Basic authentication failed: ${refusal}`);
-  const from242 = compareVersions(version, '2.4.2') >= 0;
-  if (user.hasFido2 || (from242 && user.hasTotp)) {
-    return unauthenticated(
-      'Cannot use Basic authentication when multi-factor is enabled.',
-    );
-  }
-  const enabled = user.basicAuthEnabled ?? isNew;
-  if (from242 && !enabled) {
-    return unauthenticated(
-      'Basic authentication for the Greenfield API is not enabled for this user.',
-    );
-  }
+  const refusal = basicRefusal(user, version, now, isNew);
+  if (refusal) return unauthenticated(refusal);
   const result = checkPassword(user, password, now);
   if (result !== 'Succeeded') return unauthenticated(result);
   return { ok: true, principal: { kind: 'basic', user } };
