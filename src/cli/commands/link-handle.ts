@@ -158,19 +158,12 @@ function reportOutcome(
   outcome: DelegationOutcome,
 ): void {
   if (options.json) printJson(context, outcome);
-  else if (outcome.status === 'denied') {
-    say(context, 'Refused; the app was told (access_denied).');
-  } else if (outcome.status === 'failed') {
-    say(context, `Failed: ${outcome.message}`);
-  } else {
-    const { key } = outcome;
-    const where =
-      outcome.status === 'delivered'
-        ? 'and sent to the app'
-        : outcome.status === 'stored'
-          ? 'here (the app gave no callback: copy it with btcpay-keys key copy)'
-          : `but not delivered: ${outcome.delivery && !outcome.delivery.delivered ? outcome.delivery.reason : ''}`;
-    say(context, `Key ${key.id} (${key.fingerprint}) stored ${where}`);
+  if (outcome.status === 'denied') {
+    throw new CommandFailure(
+      ExitCode.cancelled,
+      'Refused; the app was told (access_denied).',
+      null,
+    );
   }
   if (outcome.status === 'failed') {
     throw new CommandFailure(
@@ -179,6 +172,24 @@ function reportOutcome(
       outcome.nextStep,
     );
   }
-  if (outcome.status === 'denied') process.exitCode = ExitCode.cancelled;
-  if (outcome.status === 'undelivered') process.exitCode = ExitCode.network;
+  const { key } = outcome;
+  if (outcome.status === 'undelivered') {
+    const reason =
+      outcome.delivery && !outcome.delivery.delivered
+        ? outcome.delivery.reason
+        : '';
+    throw new CommandFailure(
+      ExitCode.network,
+      `Key ${key.id} (${key.fingerprint}) is stored but did not reach the app: ${reason}`,
+      `Copy it with btcpay-keys key copy ${key.id}, or revoke it with btcpay-keys key revoke ${key.id}.`,
+    );
+  }
+  if (options.json) return;
+  say(
+    context,
+    outcome.status === 'delivered'
+      ? `Key ${key.id} (${key.fingerprint}) stored and sent to the app.`
+      : `Key ${key.id} (${key.fingerprint}) stored here; the app gave no ` +
+          `callback, so copy it with btcpay-keys key copy ${key.id}.`,
+  );
 }
