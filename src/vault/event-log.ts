@@ -23,7 +23,12 @@ export {
   type KnownEventAction,
   type VaultEvent,
 } from './event-entry';
-export { verifyEventLog, type EventLogVerification } from './event-verify';
+export {
+  readCheckedEvents,
+  verifyEventLog,
+  type CheckedEvents,
+  type EventLogVerification,
+} from './event-verify';
 
 /**
  * Appends `event` under the vault lock, chained to the line before it, and

@@ -31,11 +31,13 @@ export { MIGRATIONS, migrateMetadata, type Migration } from './migrations';
 export {
   appendEvent,
   readEvents,
+  readCheckedEvents,
   verifyEventLog,
   assertNoSecrets,
   SecretInEventError,
   KNOWN_EVENT_ACTIONS,
   type EventAction,
+  type CheckedEvents,
   type EventEntry,
   type EventLogVerification,
   type KnownEventAction,

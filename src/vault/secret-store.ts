@@ -126,13 +126,14 @@ async function connect(
   if (platform !== 'linux') return keytar;
 
   const address = process.env['DBUS_SESSION_BUS_ADDRESS'];
-  const bus = await probeSessionBus(address, Math.min(timeoutMs, BUS_PROBE_MS));
+  const probeMs = Math.min(timeoutMs, BUS_PROBE_MS);
+  const bus = await probeSessionBus(address, probeMs);
   if (bus === 'silent' || bus === 'unreachable') {
     const reason = bus === 'silent' ? 'timeout' : 'unavailable';
     throw new KeychainError(
       keychainStoreName(platform),
       reason,
-      keychainFix(reason, platform, { noBus: true, timeoutMs }),
+      keychainFix(reason, platform, { noBus: true, timeoutMs: probeMs }),
       bus === 'silent'
         ? 'the D-Bus session bus accepted a connection but never answered'
         : 'the D-Bus session bus cannot be reached',
