@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGreenfieldClient } from '../../src/greenfield';
+import type { Sandbox } from '../sandbox';
+import { startRelaxedSandbox } from '../keys/fixtures';
+import { makeHome, PROJECT_ROOT, removeHome, runCli } from '../cli/run-cli';
+
+const MERCHANT = 'merchant@sandbox.test';
+const INVOICES = 'btcpay.store.cancreateinvoice';
+const BIN = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
+
+let sandbox: Sandbox;
+let home: string;
+
+beforeAll(async () => {
+  sandbox = await startRelaxedSandbox();
+  home = await makeHome();
+  const added = await runCli(home, ['server', 'add', sandbox.url]);
+  expect(added.code).toBe(0);
+  const manager = sandbox.admin.mintKey(MERCHANT, ['unrestricted'], 'manager');
+  const imported = await runCli(
+    home,
+    ['key', 'import', '--server', sandbox.url, '--key-stdin'],
+    { input: manager },
+  );
+  expect(imported.code).toBe(0);
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  await removeHome(home);
+});
+
+/** Starts `link request` as the requesting app; resolves its link and its end. */
+function startRequester(args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'link', 'request', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, BTCPAY_KEYS_HOME: home },
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const link = new Promise<string>((resolve) => {
+    child.stdout.on('data', () => {
+      const first = stdout.split('\n')[0] ?? '';
+      if (stdout.includes('\n'))
+        resolve((JSON.parse(first) as { link: string }).link);
+    });
+  });
+  const done = new Promise<{ code: number | null; answer: unknown }>(
+    (resolve) =>
+      child.on('close', (code) => {
+        const rest = stdout.slice(stdout.indexOf('\n') + 1);
+        resolve({ code, answer: rest.trim() ? JSON.parse(rest) : null });
+      }),
+  );
+  return { link, done };
+}
+
+describe('btcpay-keys link', () => {
+  it('delivers a key from one process to a requesting process, and the key works', async () => {
+    const requester = startRequester([
+      '--server',
+      sandbox.url,
+      '--permission',
+      INVOICES,
+      '--identifier',
+      'pos',
+      '--name',
+      'Till',
+      '--no-open',
+      '--show-key',
+      '--json',
+      '--timeout',
+      '60',
+    ]);
+    const link = await requester.link;
+    const handled = await runCli(home, [
+      'link',
+      'handle',
+      link,
+      '--yes',
+      '--method',
+      'manager',
+    ]);
+    expect(handled.stdout).toMatch(/stored and sent to the app/);
+
+    const { code, answer } = await requester.done;
+    expect(code).toBe(0);
+    const received = answer as {
+      apiKey: string;
+      permissions: string[];
+      server: string;
+    };
+    expect(received.permissions).toEqual([INVOICES]);
+    expect(received.server).toBe(sandbox.url);
+    const client = createGreenfieldClient({ baseUrl: sandbox.url });
+    expect((await client.currentApiKey(received.apiKey)).permissions).toEqual([
+      INVOICES,
+    ]);
+    // The handling process never printed the key.
+    expect(handled.stdout + handled.stderr).not.toContain(received.apiKey);
+  });
+
+  it('tells the requester access_denied, with its state, when the merchant refuses', async () => {
+    const requester = startRequester([
+      '--server',
+      sandbox.url,
+      '--permission',
+      INVOICES,
+      '--no-open',
+      '--json',
+      '--timeout',
+      '60',
+    ]);
+    const link = await requester.link;
+    const handled = await runCli(home, ['link', 'handle', link, '--deny']);
+    expect(handled.code).toBe(6);
+    const { code, answer } = await requester.done;
+    expect(code).toBe(6);
+    expect(answer).toMatchObject({ outcome: 'error', error: 'access_denied' });
+  });
+
+  it('inspects a link in words, and refuses a hostile one with its rule', async () => {
+    const good = await runCli(home, [
+      'link',
+      'inspect',
+      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&applicationName=Till&permissions=${INVOICES}`,
+    ]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/Till.*unverified/);
+    expect(good.stdout).toMatch(/Create an invoice|invoice/i);
+
+    const bad = await runCli(home, [
+      'link',
+      'inspect',
+      '--json',
+      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&redirect=${encodeURIComponent('http://127.0.0.1@evil.example/')}`,
+    ]);
+    expect(bad.code).toBe(9);
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      ok: false,
+      rule: 'redirect-userinfo',
+    });
+  });
+
+  it('refuses to decide without a terminal unless told --yes or --deny', async () => {
+    const run = await runCli(home, [
+      'link',
+      'handle',
+      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&permissions=${INVOICES}`,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--yes to approve or --deny/);
+  });
+});
