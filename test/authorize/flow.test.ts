@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   runAuthorizeFlow,
@@ -117,8 +118,14 @@ describe('runAuthorizeFlow in Chromium against the sandbox', () => {
     const merchantPlays = approvingMerchant();
     const before = sandbox.admin.keysOf(merchant.email).length;
 
+    const log: string[] = [];
+    const logger = pino(
+      { level: 'trace' },
+      { write: (line: string) => void log.push(line) },
+    );
+
     const result = stored(
-      await flow({ openBrowser: merchantPlays.openBrowser }),
+      await flow({ openBrowser: merchantPlays.openBrowser, logger }),
     );
     const page = await merchantPlays.finished();
 
@@ -133,6 +140,8 @@ describe('runAuthorizeFlow in Chromium against the sandbox', () => {
       minted[0]?.apiKey,
     );
     expect(await dataFolderText()).not.toContain(minted[0]?.apiKey);
+    expect(log.join('')).toContain(result.key.fingerprint);
+    expect(log.join('')).not.toContain(minted[0]?.apiKey);
     expect(result.serverVersion).toBe('2.4.4');
     expect(result.server.serverVersion).toBe('2.4.4');
   });

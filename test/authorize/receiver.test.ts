@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import {
@@ -213,6 +214,24 @@ describe('startCallbackReceiver', () => {
     });
 
     expect(answer.status).toBe(408);
+    await expectStillWaiting(started);
+  });
+
+  it('drops a client that never finishes its headers and keeps waiting', async () => {
+    const started = await receiver({ headersTimeoutMs: 200 });
+    const socket = connect(started.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    const closed = new Promise<void>((resolve) =>
+      socket.on('close', () => resolve()),
+    );
+    socket.write(
+      `POST ${new URL(started.redirectUrl).pathname} HTTP/1.1\r\n` +
+        `Host: 127.0.0.1:${started.port}\r\n`,
+    );
+
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
     await expectStillWaiting(started);
   });
 
