@@ -99,7 +99,9 @@ describe('readAuthorizeUrl and buildAuthorizeUrl', () => {
     };
     const url = buildAuthorizeUrl(`${BASE}/`, request);
 
-    expect(url).toContain('applicationName=Caf%C3%A9%20%26%20Co%20%3D%20100%25%20%231');
+    expect(url).toContain(
+      'applicationName=Caf%C3%A9%20%26%20Co%20%3D%20100%25%20%231',
+    );
     const read = readAuthorizeUrl(url);
     expect(read.ok && read.request).toEqual(request);
   });
@@ -107,7 +109,9 @@ describe('readAuthorizeUrl and buildAuthorizeUrl', () => {
   it('keeps the sub-path BTCPay runs under', () => {
     const url = buildAuthorizeUrl('https://example.com/btcpay/', DEFAULTS);
 
-    expect(url.startsWith('https://example.com/btcpay/api-keys/authorize?')).toBe(true);
+    expect(
+      url.startsWith('https://example.com/btcpay/api-keys/authorize?'),
+    ).toBe(true);
     expect(buildAuthorizeUrl('https://example.com/btcpay', DEFAULTS)).toBe(url);
     expect(readAuthorizeUrl(url)).toMatchObject({
       ok: true,
@@ -213,7 +217,10 @@ describe('authorizeWarnings', () => {
   it('names each permission the server does not know', () => {
     const [warning] = authorizeWarnings({
       ...DEFAULTS,
-      permissions: ['btcpay.store.nosuchpolicy', 'btcpay.store.canviewinvoices'],
+      permissions: [
+        'btcpay.store.nosuchpolicy',
+        'btcpay.store.canviewinvoices',
+      ],
     });
 
     expect(warning?.code).toBe('unknown-policies');
