@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readEvents, verifyEventLog } from '../vault/event-log';
+import { readCheckedEvents } from '../vault/event-log';
 import { migrateMetadata } from '../vault/migrations';
 import { vaultFiles } from '../vault/paths';
 import type { SecretStore } from '../vault/secret-store';
@@ -40,14 +40,15 @@ export async function loadAuditInputs(
   home: string,
   options: LoadAuditOptions,
 ): Promise<AuditInputs> {
-  const [metadata, config, logVerification] = await Promise.all([
+  // One read of the log gives both its entries and its check; a broken
+  // log still has readable entries, the finding says the rest.
+  const [metadata, config, log] = await Promise.all([
     readMetadata(home),
     loadAuditConfig(home),
-    verifyEventLog(home),
+    readCheckedEvents(home),
   ]);
-  // A broken log still has readable entries before the break; an
-  // unreadable one simply counts as none, the finding says the rest.
-  const events = await readEvents(home).catch(() => []);
+  const events = log.entries;
+  const logVerification = log.verification;
 
   const inputs: AuditInputs = {
     metadata,
