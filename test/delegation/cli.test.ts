@@ -154,3 +154,60 @@ describe('btcpay-keys link', () => {
     expect(run.stderr).toMatch(/--yes to approve or --deny/);
   });
 });
+
+describe('btcpay-keys link remembered and forget', () => {
+  it('lists a remembered decision and, on forget --revoke-key, revokes its key on the server', async () => {
+    const requester = startRequester([
+      '--server',
+      sandbox.url,
+      '--permission',
+      INVOICES,
+      '--identifier',
+      'books',
+      '--no-open',
+      '--show-key',
+      '--json',
+      '--timeout',
+      '60',
+    ]);
+    const link = await requester.link;
+    const handled = await runCli(home, [
+      'link',
+      'handle',
+      link,
+      '--yes',
+      '--method',
+      'manager',
+      '--remember',
+    ]);
+    expect(handled.code).toBe(0);
+    const { answer } = await requester.done;
+    const apiKey = (answer as { apiKey: string }).apiKey;
+
+    const listed = await runCli(home, ['link', 'remembered', '--json']);
+    const [decision] = JSON.parse(listed.stdout) as {
+      id: string;
+      keyId: string;
+    }[];
+    expect(decision).toMatchObject({
+      applicationIdentifier: 'books',
+      decision: 'allow',
+    });
+
+    const forgot = await runCli(home, [
+      'link',
+      'forget',
+      decision?.id ?? '',
+      '--revoke-key',
+      '--yes',
+    ]);
+    expect(forgot.code).toBe(0);
+    expect(forgot.stdout).toMatch(/Revoked/);
+    const client = createGreenfieldClient({ baseUrl: sandbox.url });
+    await expect(client.currentApiKey(apiKey)).rejects.toMatchObject({
+      kind: 'key-unknown',
+    });
+    const after = await runCli(home, ['link', 'remembered', '--json']);
+    expect(JSON.parse(after.stdout)).toEqual([]);
+  });
+});

@@ -11,6 +11,7 @@ import { fingerprintKey } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
 import { note, paint, printJson, say } from '../output';
+import { registerDecisionCommands } from './link-decisions';
 import { handleLinkCommand } from './link-handle';
 
 /**
@@ -62,6 +63,7 @@ export const registerLinkCommands: RegisterCommands = (program, context) => {
     .action((url: string, options) => handleLinkCommand(context, url, options));
 
   registerRequestCommand(link, context);
+  registerDecisionCommands(link, context);
 };
 
 function registerRequestCommand(link: Command, context: CliContext): void {
