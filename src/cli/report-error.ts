@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { GreenfieldError, type GreenfieldErrorKind } from '../greenfield';
 import { KeyOperationError } from '../keys';
+import { addedInVersion, parsePermission } from '../permissions';
 import {
   KeychainError,
   MetadataError,
@@ -78,8 +79,11 @@ function describeError(error: unknown): DescribedError {
     };
   }
   if (error instanceof KeyOperationError) {
-    const notFound =
-      error.kind === 'key-not-found' || error.kind === 'server-not-found';
+    const notFound = [
+      'key-not-found',
+      'server-not-found',
+      'key-revoked',
+    ].includes(error.kind);
     return {
       code: notFound ? ExitCode.notFound : ExitCode.usage,
       message: error.message,
@@ -106,7 +110,26 @@ function describeGreenfield(error: GreenfieldError): DescribedError {
   const nextStep = BASIC_REFUSALS.includes(error.kind)
     ? basicRefusalNextStep(error)
     : error.nextStep;
-  return { code, message: error.message, nextStep };
+  return { code, message: error.message + versionHints(error), nextStep };
+}
+
+/**
+ * Older servers refuse permissions they do not know with a bare 422; say
+ * which BTCPay version added each refused permission.
+ */
+function versionHints(error: GreenfieldError): string {
+  const hints = (error.validation ?? []).flatMap((issue) => {
+    const parsed = issue.permission ? parsePermission(issue.permission) : null;
+    const addedIn = parsed?.ok
+      ? addedInVersion(parsed.permission.policy)
+      : null;
+    return parsed?.ok && addedIn
+      ? [`${parsed.permission.policy} exists since BTCPay ${addedIn}`]
+      : [];
+  });
+  return hints.length > 0
+    ? ` (${hints.join('; ')}; this server may be older.)`
+    : '';
 }
 
 const AUTHORIZE_POINTER =

@@ -178,6 +178,13 @@ function selectKeys(keys: KeyRecord[], keyIds: string[] | 'all'): KeyRecord[] {
         'List the stored keys and their ids with `btcpay-keys key list`.',
       );
     }
+    if (key.revokedAt !== null) {
+      throw new KeyOperationError(
+        'key-revoked',
+        `The key "${key.label}" (${id}) was revoked; there is nothing to verify.`,
+        'Create or import a new key for this server.',
+      );
+    }
     return key;
   });
 }

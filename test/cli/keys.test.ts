@@ -298,6 +298,46 @@ describe('btcpay-keys key create when Basic auth is rate limited', () => {
   );
 });
 
+describe('btcpay-keys key create on an older server', () => {
+  it(
+    'names the permission it refused and the version that added it',
+    async () => {
+      const old = await startRelaxedSandbox({ version: '2.3.5' });
+      const oldHome = await makeHome();
+      try {
+        await runCli(oldHome, ['server', 'add', old.url]);
+        const run = await runCli(
+          oldHome,
+          [
+            'key',
+            'create',
+            '--server',
+            old.url,
+            '--label',
+            'Wallet',
+            '--permission',
+            'btcpay.store.canviewinvoices',
+            '--permission',
+            'btcpay.store.canbroadcasttransactions',
+            '--user',
+            MERCHANT,
+            '--password-stdin',
+          ],
+          { input: passwordOf(old, MERCHANT) },
+        );
+        expect(run.code).toBe(4);
+        expect(run.stderr).toMatch(/btcpay\.store\.canbroadcasttransactions/);
+        expect(run.stderr).toMatch(/since BTCPay 2\.4\.0/);
+        expect(old.admin.keysOf(MERCHANT)).toEqual([]);
+      } finally {
+        await old.close();
+        await removeHome(oldHome);
+      }
+    },
+    SLOW,
+  );
+});
+
 describe('btcpay-keys key import, list and show', () => {
   it(
     "imports from stdin and stores the server's permissions",

@@ -188,6 +188,11 @@ describe('revokeKey', () => {
     await expect(vault.readSecret(key.id, 'use')).rejects.toMatchObject({
       code: 'key-revoked',
     });
+    await expect(verifyKeys(vault, [key.id])).rejects.toMatchObject({
+      kind: 'key-revoked',
+    });
+    const all = await verifyKeys(vault, 'all');
+    expect(all.some((result) => result.keyId === key.id)).toBe(false);
   });
 
   it('still drops a key the server no longer knows, and says so', async () => {
