@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    // After every suite, no secret the run created may be found in a data
+    // folder, log, report, captured output or any process's argv.
+    globalSetup: ['test/hardening/secret-hygiene.global.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

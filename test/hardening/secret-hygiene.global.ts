@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SECRETS_FILE_VARIABLE } from '../support/secrets';
+import {
+  readRegistry,
+  runFolders,
+  scanFolder,
+  scanProcessArgs,
+  type HygieneHit,
+} from './support/hygiene-scan';
+
+/**
+ * Run-wide secret hygiene, wired into vitest as a global setup: it creates
+ * the registry every test helper appends its secrets to, watches the command
+ * lines of all processes while the suites run, and at the end scans every
+ * data folder, log, report and captured output the run left in the temp
+ * folder. Any secret found fails the run, naming where and what kind.
+ *
+ * LIMITATION: command lines are sampled every 100 ms, so a child that lives
+ * for less than that can escape the argv check; children the suites start
+ * through the CLI helpers pass secrets on stdin anyway.
+ */
+
+/** Temp-folder prefixes of what this project's tests leave behind. */
+const RUN_PREFIXES = ['btcpay-keys-'];
+/** Never scanned: the encrypted keyring and the registry itself. */
+const SKIPPED_PREFIXES = ['btcpay-keys-keyring.', 'btcpay-keys-hygiene-'];
+const ARGV_SAMPLE_MS = 100;
+
+export default function setup(): () => Promise<void> {
+  const started = Date.now() - 1_000;
+  const registryFolder = mkdtempSync(
+    path.join(os.tmpdir(), 'btcpay-keys-hygiene-'),
+  );
+  const registry = path.join(registryFolder, 'secrets.jsonl');
+  writeFileSync(registry, '', { mode: 0o600 });
+  // Workers and the children they start inherit this.
+  process.env[SECRETS_FILE_VARIABLE] = registry;
+
+  const argvHits: HygieneHit[] = [];
+  const sampler = setInterval(() => {
+    argvHits.push(...scanProcessArgs(readRegistry(registry)));
+  }, ARGV_SAMPLE_MS);
+  sampler.unref();
+
+  return async () => {
+    clearInterval(sampler);
+    const secrets = readRegistry(registry);
+    const hits = [...argvHits, ...scanProcessArgs(secrets)];
+    const folders = runFolders(os.tmpdir(), RUN_PREFIXES, started).filter(
+      (folder) =>
+        !SKIPPED_PREFIXES.some((prefix) =>
+          path.basename(folder).startsWith(prefix),
+        ),
+    );
+    for (const folder of folders) {
+      hits.push(...(await scanFolder(folder, secrets, started)));
+    }
+    rmSync(registryFolder, { recursive: true, force: true });
+    delete process.env[SECRETS_FILE_VARIABLE];
+    console.log(
+      `secret hygiene: ${secrets.length} secrets checked in ` +
+        `${folders.length} run folders and every process's argv`,
+    );
+    if (hits.length > 0) {
+      // vitest reports a teardown error but keeps exit code 0 on its own.
+      process.exitCode = 1;
+      const unique = [...new Set(hits.map((h) => `${h.kind} in ${h.where}`))];
+      throw new Error(
+        `A secret created by this test run leaked:\n  ${unique.join('\n  ')}`,
+      );
+    }
+  };
+}
