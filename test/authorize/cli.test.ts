@@ -17,6 +17,14 @@ import { launchChromium, playMerchant } from './browser';
 // a terminal, the URL read from its stdout, Chromium playing the merchant,
 // the key stored in the real keychain (run inside scripts/with-keyring.sh).
 
+// The terminal test drives util-linux `script`, which other systems lack.
+const onLinux = process.platform === 'linux';
+if (!onLinux) {
+  console.info(
+    'Skipping the terminal prompt test: it needs util-linux script.',
+  );
+}
+
 const BIN = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
 const SLOW = 120_000;
 
@@ -55,35 +63,60 @@ interface RunningCli {
   exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-function startCli(args: string[]): RunningCli {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'authorize', '--server', sandbox.url, ...args],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, BTCPAY_KEYS_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+/**
+ * Starts `btcpay-keys authorize`. With `answers` it runs on a real
+ * pseudo-terminal (util-linux `script`) and types each answer once its
+ * prompt appeared; without, it runs as a script does, with no terminal.
+ */
+function startCli(
+  args: string[],
+  answers?: Array<{ after: RegExp; send: string }>,
+): RunningCli {
+  const argv = [BIN, 'authorize', '--server', sandbox.url, ...args];
+  const env = { ...process.env, BTCPAY_KEYS_HOME: home };
+  const child = answers
+    ? spawn(
+        'script',
+        ['-qec', [process.execPath, ...argv].map(quote).join(' '), '/dev/null'],
+        {
+          cwd: PROJECT_ROOT,
+          env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      )
+    : spawn(process.execPath, argv, {
+        cwd: PROJECT_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let stdout = '';
   let stderr = '';
+  const pending = [...(answers ?? [])];
   const waiters: Array<() => void> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (pending[0]?.after.test(stdout)) {
+      child.stdin?.write(pending.shift()?.send ?? '');
+    }
     waiters.forEach((wake) => wake());
   });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = new Promise<{
     code: number | null;
     stdout: string;
     stderr: string;
   }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
+    child.on('close', (code) => {
+      child.stdin?.destroy();
+      resolve({ code, stdout, stderr });
+    }),
   );
   const line = (test: (line: string) => boolean) =>
     new Promise<string>((resolve, reject) => {
       const look = (): void => {
-        const found = stdout.split('\n').find((candidate) => test(candidate));
+        const found = stdout
+          .split(/\r?\n/)
+          .find((candidate) => test(candidate));
         if (found !== undefined) resolve(found);
       };
       waiters.push(look);
@@ -91,6 +124,10 @@ function startCli(args: string[]): RunningCli {
       void exit.then(() => reject(new Error(`btcpay-keys exited: ${stderr}`)));
     });
   return { line, exit };
+}
+
+function quote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 const approve = (url: string) =>
@@ -245,6 +282,37 @@ describe('btcpay-keys authorize', () => {
       expect(run.code).toBe(ExitCode.usage);
       expect(run.stdout).toBe('');
       expect(run.stderr).toContain('names no store');
+    },
+    SLOW,
+  );
+
+  it.runIf(onLinux)(
+    'asks on a terminal whether to revoke the older key, and revokes it',
+    async () => {
+      home = await makeHome();
+      const args = ['--name', 'Asked', '--identifier', 'asked', '--no-browser'];
+      const first = startCli(args);
+      await approve(await first.line(isAuthorizeUrl));
+      await first.exit;
+      const older = (await (await openVault({ home })).metadata()).keys[0];
+      const olderSecret = sandbox.admin.keysOf(merchant.email).at(-1)?.apiKey;
+
+      const second = startCli(args, [
+        { after: /Revoke \S+ \("Asked"\)\?/, send: 'y\n' },
+      ]);
+      await approve(await second.line(isAuthorizeUrl));
+      const run = await second.exit;
+
+      expect(run.code).toBe(ExitCode.ok);
+      expect(run.stdout).toContain(`Revoked ${older?.id}.`);
+      const { keys } = await (await openVault({ home })).metadata();
+      const olderNow = keys.find((key) => key.id === older?.id);
+      expect(olderNow?.revokedAt).not.toBeNull();
+      expect(keys.filter((key) => key.revokedAt === null)).toHaveLength(1);
+      const onServer = sandbox.admin
+        .keysOf(merchant.email)
+        .map((k) => k.apiKey);
+      expect(onServer).not.toContain(olderSecret);
     },
     SLOW,
   );
