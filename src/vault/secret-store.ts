@@ -5,6 +5,7 @@ import {
   keychainFix,
   keychainStoreName,
 } from './keychain-error';
+import { hasLockedItems } from './locked-items';
 import { probeSessionBus } from './session-bus';
 
 export {
@@ -86,6 +87,19 @@ export function createKeytarStore(
     });
     return withTimeout(pending, timeoutMs, platform);
   };
+  // keytar cannot tell a locked Secret Service collection from a missing
+  // entry (and crashes listing one), so ask the Secret Service directly.
+  const refuseIfLocked = async (): Promise<void> => {
+    if (injected || platform !== 'linux') return;
+    if ((await hasLockedItems(service, Math.min(timeoutMs, 5_000))) !== true) {
+      return;
+    }
+    throw new KeychainError(
+      keychainStoreName(platform),
+      'locked',
+      keychainFix('locked', platform),
+    );
+  };
 
   return {
     set: async (account, secret) => {
@@ -94,7 +108,11 @@ export function createKeytarStore(
     },
     get: async (account) => {
       checkAccount(account);
-      return call((keytar) => keytar.getPassword(service, account));
+      const secret = await call((keytar) =>
+        keytar.getPassword(service, account),
+      );
+      if (secret === null) await refuseIfLocked();
+      return secret;
     },
     delete: async (account) => {
       checkAccount(account);
@@ -102,10 +120,12 @@ export function createKeytarStore(
     },
     // LIMITATION: keytar can only list accounts together with their
     // secrets; they are dropped here so no caller ever sees them.
-    accounts: () =>
-      call(async (keytar) =>
+    accounts: async () => {
+      await refuseIfLocked();
+      return call(async (keytar) =>
         (await keytar.findCredentials(service)).map((entry) => entry.account),
-      ),
+      );
+    },
   };
 }
 
