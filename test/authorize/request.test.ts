@@ -197,6 +197,60 @@ describe('readAuthorizeUrl and buildAuthorizeUrl', () => {
   });
 });
 
+// The edge cases integrators also write, with the outcome each must have.
+const edgeCases: Array<[string, string, string, AuthorizeRequest, string[]]> = [
+  [
+    'an identifier without a redirect',
+    BASE,
+    '/api-keys/authorize?applicationIdentifier=gozo',
+    { ...DEFAULTS, applicationIdentifier: 'gozo' },
+    ['identifier-without-redirect'],
+  ],
+  [
+    'an upper-case policy name',
+    BASE,
+    '/api-keys/authorize?permissions=BTCPAY.STORE.CANVIEWINVOICES',
+    { ...DEFAULTS, permissions: ['btcpay.store.canviewinvoices'] },
+    [],
+  ],
+  [
+    'a policy this server does not know',
+    BASE,
+    '/api-keys/authorize?permissions=btcpay.store.nosuchpolicy',
+    { ...DEFAULTS, permissions: ['btcpay.store.nosuchpolicy'] },
+    ['unknown-policies'],
+  ],
+  [
+    'a server under a sub-path',
+    'https://example.com/btcpay',
+    '/api-keys/authorize?permissions=btcpay.store.canviewinvoices',
+    { ...DEFAULTS, permissions: ['btcpay.store.canviewinvoices'] },
+    [],
+  ],
+];
+
+describe('readAuthorizeUrl on the edge cases', () => {
+  it.each(edgeCases)(
+    'reads and rebuilds %s with the same meaning and warnings',
+    (_what, base, pathAndQuery, meaning, warningCodes) => {
+      const read = readAuthorizeUrl(`${base}${pathAndQuery}`);
+      expect(read).toMatchObject({ ok: true, server: `${base}/` });
+      if (!read.ok) return;
+      expect(read.request).toEqual(meaning);
+      expect(read.warnings.map((w) => w.code)).toEqual(warningCodes);
+
+      const again = readAuthorizeUrl(
+        buildAuthorizeUrl(read.server, read.request),
+      );
+      expect(again).toMatchObject({ ok: true, server: `${base}/` });
+      expect(again.ok && again.request).toEqual(meaning);
+      expect(again.ok && again.warnings.map((w) => w.code)).toEqual(
+        warningCodes,
+      );
+    },
+  );
+});
+
 describe('authorizeWarnings', () => {
   const codes = (request: AuthorizeRequest) =>
     authorizeWarnings(request).map((warning) => warning.code);
