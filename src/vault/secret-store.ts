@@ -104,7 +104,23 @@ export function createKeytarStore(
   return {
     set: async (account, secret) => {
       checkAccount(account);
-      return call((keytar) => keytar.setPassword(service, account, secret));
+      let takeBack: (() => Promise<unknown>) | undefined;
+      try {
+        await call((keytar) => {
+          const write = keytar.setPassword(service, account, secret);
+          takeBack = () =>
+            write.then(() => keytar.deletePassword(service, account));
+          return write;
+        });
+      } catch (error) {
+        // The caller was told nothing was stored: a write that lands after
+        // the timeout is removed again instead of becoming an orphan.
+        // LIMITATION: a process that exits first leaves it to reconcile.
+        if (error instanceof KeychainError && error.reason === 'timeout') {
+          void takeBack?.().catch(() => undefined);
+        }
+        throw error;
+      }
     },
     get: async (account) => {
       checkAccount(account);
