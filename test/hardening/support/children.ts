@@ -48,12 +48,29 @@ export interface RunningChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once the child printed `marker` on stdout (false if it died first). */
   printed(marker: string): Promise<boolean>;
+  stdout(): string;
   stderr(): string;
 }
 
-/** Starts `node BUNDLE ...args` with the test's environment. */
-export function startChild(bundle: string, args: string[]): RunningChild {
-  const child = spawn(process.execPath, [bundle, ...args], {
+/** How to start a child: its environment, and a command to run it under. */
+export interface ChildOptions {
+  env?: NodeJS.ProcessEnv;
+  /** e.g. ['dbus-run-session', '--'] for a private D-Bus session. */
+  wrapper?: string[];
+}
+
+/** Starts `node BUNDLE ...args`, by default with the test's environment. */
+export function startChild(
+  bundle: string,
+  args: string[],
+  options: ChildOptions = {},
+): RunningChild {
+  const [command = process.execPath, ...prefix] = [
+    ...(options.wrapper ?? []),
+    process.execPath,
+  ];
+  const child = spawn(command, [...prefix, bundle, ...args], {
+    env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -77,5 +94,11 @@ export function startChild(bundle: string, args: string[]): RunningChild {
       child.stdout?.on('data', onData);
       void exited.then(() => resolve(stdout.includes(marker)));
     });
-  return { child, exited, printed, stderr: () => stderr };
+  return {
+    child,
+    exited,
+    printed,
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
 }

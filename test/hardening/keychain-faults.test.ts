@@ -1,0 +1,184 @@
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createKeytarStore,
+  KeychainError,
+  openVault,
+  type KeytarBackend,
+} from '../../src/vault';
+import { recordTestSecret } from '../support/secrets';
+import { bundleChild, startChild } from './support/children';
+
+/**
+ * The keychain failing in each way a merchant can meet: no session bus, the
+ * Secret Service dying mid-run, a locked collection, and a keychain slower
+ * than the timeout. Each must end in a KeychainError that names the cause,
+ * with the metadata untouched and no secret left behind.
+ */
+
+type FaultReport = {
+  scenario: string;
+  error: { name: string; reason: string; message: string } | null;
+  metadataUnchanged: boolean;
+  keysInMetadata: number;
+  storedBefore?: string;
+  killedDaemon?: boolean;
+};
+
+let bundle: string;
+let scratch: string;
+
+beforeAll(async () => {
+  bundle = await bundleChild('keychain-fault');
+  scratch = await mkdtemp(
+    path.join(os.tmpdir(), 'btcpay-keys-keychain-fault-'),
+  );
+});
+afterAll(async () => {
+  await rm(bundle, { force: true });
+});
+
+/** Runs the fault child, through `wrapper` when given; returns its lines. */
+async function runFault(
+  scenario: string,
+  env: NodeJS.ProcessEnv,
+  inPrivateSession: boolean,
+): Promise<Record<string, unknown>[]> {
+  const home = path.join(
+    scratch,
+    `${scenario}-${randomBytes(4).toString('hex')}`,
+  );
+  const running = startChild(bundle, [scenario, home], {
+    env: {
+      ...env,
+      XDG_DATA_HOME: path.join(home, 'keyring-data'),
+      FAULT_GET_AFTER: inPrivateSession ? '1' : '0',
+      FAULT_LIST_AFTER: inPrivateSession ? '1' : '0',
+    },
+    wrapper: inPrivateSession ? ['dbus-run-session', '--'] : [],
+  });
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), 60_000);
+  const exit = await running.exited;
+  clearTimeout(timer);
+  expect(exit.signal, running.stderr()).toBeNull();
+  return running
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function expectCleanFailure(report: FaultReport, reasons: string[]): void {
+  expect(report.error?.name).toBe('KeychainError');
+  expect(reasons).toContain(report.error?.reason);
+  expect(report.error?.message).toMatch(/Secret Service/);
+  expect(report.metadataUnchanged).toBe(true);
+}
+
+describe('the vault when the keychain fails', () => {
+  it('explains a missing session bus and stores nothing', async () => {
+    const dead = await runFault(
+      'no-bus',
+      {
+        ...process.env,
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${scratch}/no-bus`,
+      },
+      false,
+    );
+    const unset = { ...process.env };
+    delete unset['DBUS_SESSION_BUS_ADDRESS'];
+    delete unset['DISPLAY'];
+    const none = await runFault('no-bus', unset, false);
+    for (const [report] of [dead, none]) {
+      expectCleanFailure(report as FaultReport, ['unavailable']);
+      expect(report?.['keysInMetadata']).toBe(0);
+      expect((report as FaultReport).error?.message).toMatch(/D-Bus/);
+    }
+  });
+
+  it('explains a Secret Service that died mid-run and leaves no secret behind', async () => {
+    const [report, got, listed] = await runFault(
+      'service-gone',
+      process.env,
+      true,
+    );
+    expect(report?.['killedDaemon']).toBe(true);
+    expectCleanFailure(report as FaultReport, [
+      'unavailable',
+      'locked',
+      'timeout',
+    ]);
+    // Only the key stored before the daemon died is recorded.
+    expect(report?.['keysInMetadata']).toBe(1);
+    // Whatever answers afterwards, reading and listing fail clearly.
+    expect(String(got?.['got'])).toMatch(/^KeychainError/);
+    expect(String(listed?.['accounts'])).toMatch(/^KeychainError/);
+  });
+
+  it('explains a locked collection instead of losing a key or crashing', async () => {
+    const [report, got, listed] = await runFault('locked', process.env, true);
+    expectCleanFailure(report as FaultReport, ['locked']);
+    expect(report?.['keysInMetadata']).toBe(1);
+    // A locked key is not a missing key: reading it says locked.
+    expect(String(got?.['got'])).toMatch(/KeychainError: .* is locked/);
+    // Listing (reconcile, audit) says locked instead of a SIGSEGV.
+    expect(String(listed?.['accounts'])).toMatch(/KeychainError: .* is locked/);
+  });
+
+  it('gives up on a keychain slower than its timeout and leaves no orphan', async () => {
+    const real = createRequire(import.meta.url)('keytar') as KeytarBackend;
+    const delayMs = 1_500;
+    const slow: KeytarBackend = {
+      ...real,
+      setPassword: async (service, account, password) => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        return real.setPassword(service, account, password);
+      },
+      findCredentials: (service) => real.findCredentials(service),
+      getPassword: (service, account) => real.getPassword(service, account),
+      deletePassword: (service, account) =>
+        real.deletePassword(service, account),
+    };
+    const service = `btcpay-key-manager-slow-${process.pid}`;
+    const store = createKeytarStore({ service, backend: slow, timeoutMs: 300 });
+    const vault = await openVault({
+      home: path.join(scratch, 'slow'),
+      secretStore: store,
+    });
+    const server = await vault.addServer({
+      baseUrl: 'https://btcpay.example.com/',
+      name: 'Slow keychain shop',
+      mintMethod: 'authorize',
+    });
+    const before = JSON.stringify(await vault.metadata());
+    try {
+      const failure = await vault
+        .storeKey({
+          secret: recordTestSecret(randomBytes(20).toString('hex'), 'api-key'),
+          serverId: server.id,
+          label: 'Slow key',
+          grantedPermissions: [],
+          origin: { kind: 'imported' },
+        })
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(KeychainError);
+      expect((failure as KeychainError).reason).toBe('timeout');
+      expect((failure as KeychainError).message).toMatch(
+        /did not answer in time/,
+      );
+      expect(JSON.stringify(await vault.metadata())).toBe(before);
+
+      // The late write still lands in the keychain; it must not stay there.
+      await new Promise((r) => setTimeout(r, delayMs + 1_000));
+      expect(await real.findCredentials(service)).toEqual([]);
+    } finally {
+      for (const { account } of await real.findCredentials(service)) {
+        await real.deletePassword(service, account);
+      }
+    }
+  });
+});
