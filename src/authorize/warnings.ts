@@ -27,6 +27,11 @@ export interface AuthorizeWarning {
   subjects?: string[];
 }
 
+type Check = (
+  request: AuthorizeRequest,
+  model: PermissionModel | undefined,
+) => AuthorizeWarning | undefined;
+
 /**
  * Every surprise BTCPay has in store for this request, in plain words.
  * `model` tells which policies the server knows (the built-in catalogue
@@ -36,87 +41,107 @@ export function authorizeWarnings(
   request: AuthorizeRequest,
   model?: PermissionModel,
 ): AuthorizeWarning[] {
-  const warnings: AuthorizeWarning[] = [];
-  const hasRedirect = request.redirect !== undefined && request.redirect !== '';
+  const checks: Check[] = [
+    identifierWithoutRedirect,
+    redirectCannotReceive,
+    unknownPoliciesDropped,
+    scopedWithoutStoreSelection,
+    nonStrictReuseErrorPage,
+    serverPermissionsNeedAdmin,
+  ];
+  return checks.flatMap((check) => check(request, model) ?? []);
+}
 
-  if (request.applicationIdentifier && !hasRedirect) {
-    warnings.push({
-      code: 'identifier-without-redirect',
-      message:
-        `BTCPay ignores the application identifier ` +
-        `"${request.applicationIdentifier}" without a redirect: it will not ` +
-        'look for an earlier key to reuse and will create a new one.',
-    });
-  }
-  if (hasRedirect && !/^https?:/i.test(request.redirect ?? '')) {
-    warnings.push({
-      code: 'redirect-cannot-receive',
-      message:
-        'The redirect is not an http(s) address: a browser cannot post the ' +
-        'key to it, so the key would never arrive.',
-    });
-  }
+function hasRedirect(request: AuthorizeRequest): boolean {
+  return request.redirect !== undefined && request.redirect !== '';
+}
 
+const identifierWithoutRedirect: Check = (request) => {
+  if (!request.applicationIdentifier || hasRedirect(request)) return undefined;
+  return {
+    code: 'identifier-without-redirect',
+    message:
+      `BTCPay ignores the application identifier ` +
+      `"${request.applicationIdentifier}" without a redirect: it will not ` +
+      'look for an earlier key to reuse and will create a new one.',
+  };
+};
+
+const redirectCannotReceive: Check = (request) => {
+  if (!hasRedirect(request) || /^https?:/i.test(request.redirect ?? '')) {
+    return undefined;
+  }
+  return {
+    code: 'redirect-cannot-receive',
+    message:
+      'The redirect is not an http(s) address: a browser cannot post the ' +
+      'key to it, so the key would never arrive.',
+  };
+};
+
+const unknownPoliciesDropped: Check = (request, model) => {
   const unknown = unknownPolicies(request.permissions, model);
-  if (unknown.length > 0) {
-    warnings.push({
-      code: 'unknown-policies',
-      message:
-        `BTCPay does not know ${listOf(unknown)} and silently leaves ` +
-        `${unknown.length === 1 ? 'it' : 'them'} out of the key: the server ` +
-        `will not grant ${unknown.length === 1 ? 'it' : 'them'}.`,
-      subjects: unknown,
-    });
-  }
+  if (unknown.length === 0) return undefined;
+  const them = unknown.length === 1 ? 'it' : 'them';
+  return {
+    code: 'unknown-policies',
+    message:
+      `BTCPay does not know ${listOf(unknown)} and silently leaves ${them} ` +
+      `out of the key: the server will not grant ${them}.`,
+    subjects: unknown,
+  };
+};
 
+const scopedWithoutStoreSelection: Check = (request) => {
   const scoped = request.permissions.filter(
     (permission) =>
       isStorePermission(permission) && readKind(permission).scope !== null,
   );
-  if (scoped.length > 0 && !request.selectiveStores) {
-    warnings.push({
-      code: 'scoped-without-selective-stores',
-      message:
-        `Without store selection BTCPay drops the store from ` +
-        `${listOf(scoped)} and grants ${scoped.length === 1 ? 'it' : 'them'} ` +
-        'for every store the user can access, now and later. Turn on store ' +
-        'selection to keep the key to one store.',
-      subjects: scoped,
-    });
-  }
+  if (scoped.length === 0 || request.selectiveStores) return undefined;
+  return {
+    code: 'scoped-without-selective-stores',
+    message:
+      `Without store selection BTCPay drops the store from ` +
+      `${listOf(scoped)} and grants ${scoped.length === 1 ? 'it' : 'them'} ` +
+      'for every store the user can access, now and later. Turn on store ' +
+      'selection to keep the key to one store.',
+    subjects: scoped,
+  };
+};
 
+// BTCPay's key-reuse check dereferences a missing store policy when the
+// request is not strict: an error page instead of the consent page.
+const nonStrictReuseErrorPage: Check = (request) => {
   const storePermissions = request.permissions.filter(isStorePermission);
-  if (
-    !request.strict &&
-    request.applicationIdentifier &&
-    hasRedirect &&
-    storePermissions.length > 0
-  ) {
-    warnings.push({
-      code: 'strict-false-identifier-store',
-      message:
-        'BTCPay answers with an error page when non-strict requests carry ' +
-        'an application identifier and store permissions and an earlier key ' +
-        'of that application exists. Leave out the identifier or keep the ' +
-        'request strict.',
-      subjects: storePermissions,
-    });
+  const reuseIsTried =
+    Boolean(request.applicationIdentifier) && hasRedirect(request);
+  if (request.strict || !reuseIsTried || storePermissions.length === 0) {
+    return undefined;
   }
+  return {
+    code: 'strict-false-identifier-store',
+    message:
+      'BTCPay answers with an error page when non-strict requests carry ' +
+      'an application identifier and store permissions and an earlier key ' +
+      'of that application exists. Leave out the identifier or keep the ' +
+      'request strict.',
+    subjects: storePermissions,
+  };
+};
 
+const serverPermissionsNeedAdmin: Check = (request) => {
   const serverPermissions = request.permissions.filter(isServerPermission);
-  if (serverPermissions.length > 0) {
-    warnings.push({
-      code: 'server-permissions-need-admin',
-      message:
-        `${listOf(serverPermissions)} only work for a server administrator. ` +
-        (request.strict
-          ? 'A user who is not an admin cannot approve this request at all.'
-          : 'For a user who is not an admin BTCPay leaves them out.'),
-      subjects: serverPermissions,
-    });
-  }
-  return warnings;
-}
+  if (serverPermissions.length === 0) return undefined;
+  return {
+    code: 'server-permissions-need-admin',
+    message:
+      `${listOf(serverPermissions)} only work for a server administrator. ` +
+      (request.strict
+        ? 'A user who is not an admin cannot approve this request at all.'
+        : 'For a user who is not an admin BTCPay leaves them out.'),
+    subjects: serverPermissions,
+  };
+};
 
 /** The permission's kind and store, when it reads as a permission at all. */
 function readKind(permission: string): {
