@@ -15,9 +15,24 @@ import { riskClasses } from '../permissions/risk';
  * consent screen show, using the permission model of the core.
  */
 
-/** The risk classes of a set of permissions, worst first. */
+/** Distinct permission lists whose risks are remembered; a vault has few. */
+const RISK_CACHE_LIMIT = 2_000;
+const knownRisks = new Map<string, readonly RiskClass[]>();
+
+/**
+ * The risk classes of a set of permissions, worst first. Remembered per
+ * distinct list: thousands of keys share a handful of lists, and expanding
+ * each key's list again made listing 10,000 keys cost twice its parsing.
+ */
 export function risksOf(permissions: readonly string[]): RiskClass[] {
-  return riskClasses(permissions);
+  const id = permissions.join('\n');
+  let risks = knownRisks.get(id);
+  if (risks === undefined) {
+    if (knownRisks.size >= RISK_CACHE_LIMIT) knownRisks.clear();
+    risks = riskClasses(permissions);
+    knownRisks.set(id, risks);
+  }
+  return [...risks];
 }
 
 function kindOf(policy: string): PolicyView['kind'] {
