@@ -232,6 +232,11 @@ async function reportStored(
       `(${key.fingerprint}) for ${result.server.baseUrl}.`,
   );
   if (key.isManager) say(context, 'It is now this server’s manager key.');
+  // Warnings that only the server's answer could raise.
+  printWarnings(
+    context,
+    result.warnings.filter((w) => w.code === 'manager-not-granted'),
+  );
   reportDifferences(context, result);
   await offerRevocation(context, vault, result.supersededKeys);
 }
