@@ -94,6 +94,9 @@ const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
+/** How long answers already written get to leave before sockets are cut. */
+const CLOSE_GRACE_MS = 500;
+
 /** 256 random bits: far beyond guessing, and it doubles as the flow's state. */
 const TOKEN_BYTES = 32;
 
@@ -192,6 +195,9 @@ function waitOnce(
     settle(outcome);
     server.close(() => markClosed());
     server.closeIdleConnections();
+    // A client still sending (or stalling) must not hold the port open; the
+    // grace lets the answer just written reach the browser first.
+    setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
   };
   const cancel = (): void => finish({ outcome: 'cancelled' });
 

@@ -317,6 +317,21 @@ describe('startCallbackReceiver', () => {
     expect(await started.result).toBe(first);
   });
 
+  it('closes promptly even while a client stalls mid-request', async () => {
+    // Longer than the test may run: only cutting the socket ends it in time.
+    const started = await receiver({ headersTimeoutMs: 60_000 });
+    const socket = connect(started.port, '127.0.0.1');
+    const dropped = new Promise<void>((resolve) =>
+      socket.on('close', () => resolve()),
+    );
+    socket.on('error', () => undefined);
+    socket.write(`POST ${new URL(started.redirectUrl).pathname} HTTP/1.1\r\n`);
+
+    await started.close();
+    await dropped;
+    expect(await started.result).toEqual({ outcome: 'cancelled' });
+  });
+
   it('times out, closes the port and reports the timeout', async () => {
     const started = await receiver({ timeoutMs: 100 });
 
