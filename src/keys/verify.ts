@@ -115,17 +115,8 @@ async function askServer(
   key: KeyRecord,
   options: ServerCallOptions,
 ): Promise<Outcome> {
-  // A keychain failure is not a fact about the key: let it stop the run.
-  // A secret missing from a working keychain is, and is recorded.
-  let apiKey: string;
-  try {
-    apiKey = await vault.readSecret(key.id, 'use');
-  } catch (error) {
-    if (error instanceof VaultError && error.code === 'secret-missing') {
-      return errorOutcome(`${error.message} ${error.nextStep}`);
-    }
-    throw error;
-  }
+  const apiKey = await readSecretForCheck(vault, key);
+  if (typeof apiKey !== 'string') return apiKey;
   try {
     const current = await clientForServer(
       server.baseUrl,
@@ -150,6 +141,24 @@ async function askServer(
       return { ...errorOutcome(error.message), result: 'owner-blocked' };
     }
     return errorOutcome(error.message);
+  }
+}
+
+/**
+ * The key's secret, or the outcome to record when it is missing. A keychain
+ * failure is not a fact about the key, so it stops the run instead.
+ */
+async function readSecretForCheck(
+  vault: Vault,
+  key: KeyRecord,
+): Promise<string | Outcome> {
+  try {
+    return await vault.readSecret(key.id, 'use');
+  } catch (error) {
+    if (error instanceof VaultError && error.code === 'secret-missing') {
+      return errorOutcome(`${error.message} ${error.nextStep}`);
+    }
+    throw error;
   }
 }
 

@@ -3,6 +3,7 @@ import {
   createKeyOverRest,
   importKey,
   requireServer,
+  type CreateKeyResult,
   type RestMintAuth,
 } from '../../keys';
 import { diffPermissions } from '../../permissions';
@@ -102,6 +103,10 @@ async function createCommand(
     'key create',
   );
   if (options.json) return printJson(context, created);
+  printCreated(context, created);
+}
+
+function printCreated(context: CliContext, created: CreateKeyResult): void {
   say(
     context,
     `${paint(context, 'green', 'Created')} ${describeStored(created.key)}`,

@@ -11,6 +11,11 @@ export function registerKeyRemovalCommands(
   key: Command,
   context: CliContext,
 ): void {
+  registerRevoke(key, context);
+  registerDelete(key, context);
+}
+
+function registerRevoke(key: Command, context: CliContext): void {
   key
     .command('revoke <id>')
     .description(
@@ -41,7 +46,9 @@ export function registerKeyRemovalCommands(
       if (options.json) return printJson(context, result);
       say(context, revokeMessage(stored.label, result.server));
     });
+}
 
+function registerDelete(key: Command, context: CliContext): void {
   key
     .command('delete <id>')
     .description(

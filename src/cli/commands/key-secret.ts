@@ -15,6 +15,11 @@ export function registerKeySecretCommands(
   key: Command,
   context: CliContext,
 ): void {
+  registerReveal(key, context);
+  registerCopy(key, context);
+}
+
+function registerReveal(key: Command, context: CliContext): void {
   key
     .command('reveal <id>')
     .description('Print the key itself on stdout (asks first on a terminal).')
@@ -34,7 +39,9 @@ export function registerKeySecretCommands(
       );
       say(context, secret);
     });
+}
 
+function registerCopy(key: Command, context: CliContext): void {
   key
     .command('copy <id>')
     .description(
