@@ -69,18 +69,15 @@ function Consent({
   request,
   queued,
   onAnswered,
-  navigate,
 }: {
   request: DeepLinkRequestView;
   queued: number;
-  onAnswered: () => void;
-  navigate: Navigate;
+  onAnswered: (message: string) => void;
 }) {
   const api = useApi();
   const { busy, failure, run } = useAction();
   const [remember, setRemember] = useState(false);
   const [storeId, setStoreId] = useState<string | null>(null);
-  const [result, setResult] = useState<string | null>(null);
   const answer = (decision: 'approve' | 'deny') =>
     run(async () => {
       const { message } = await call(api, 'answerDeepLink', {
@@ -89,32 +86,11 @@ function Consent({
         remember,
         storeId,
       });
-      setResult(message);
+      onAnswered(message);
     });
   const who = request.applicationName ?? 'An app';
   const risks = [...new Set(request.permissions.flatMap((p) => p.risks))];
 
-  if (result) {
-    return (
-      <Dialog title="Done" onCancel={onAnswered}>
-        <p role="status">{result}</p>
-        <div className="actions">
-          <button
-            type="button"
-            onClick={() => {
-              onAnswered();
-              navigate({ screen: 'keys' });
-            }}
-          >
-            Show my keys
-          </button>
-          <button type="button" onClick={onAnswered}>
-            Close
-          </button>
-        </div>
-      </Dialog>
-    );
-  }
   if (request.refusal) {
     return (
       <Dialog
@@ -225,6 +201,8 @@ export function DeepLinkConsent({
     queued: number;
   }>({ request: null, queued: 0 });
   const [generation, setGeneration] = useState(0);
+  // The outcome stays on screen after the request left the queue.
+  const [outcome, setOutcome] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     call(api, 'pendingDeepLink', {}).then(
@@ -235,14 +213,38 @@ export function DeepLinkConsent({
       current = false;
     };
   }, [api, refreshToken, generation]);
+  const close = () => {
+    setOutcome(null);
+    setGeneration((g) => g + 1);
+  };
+  if (outcome) {
+    return (
+      <Dialog title="Done" onCancel={close}>
+        <p role="status">{outcome}</p>
+        <div className="actions">
+          <button
+            type="button"
+            onClick={() => {
+              close();
+              navigate({ screen: 'keys' });
+            }}
+          >
+            Show my keys
+          </button>
+          <button type="button" onClick={close}>
+            Close
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
   if (!pending.request) return null;
   return (
     <Consent
       key={pending.request.id}
       request={pending.request}
       queued={pending.queued}
-      onAnswered={() => setGeneration((g) => g + 1)}
-      navigate={navigate}
+      onAnswered={setOutcome}
     />
   );
 }

@@ -159,7 +159,13 @@ function KeyActions({
 
   return (
     <div className="key-actions">
-      <div className="actions">
+      {detail.revokedAt && (
+        <p className="notice">
+          Revoked on {formatDate(detail.revokedAt)}. Its secret is gone from
+          this computer; the record stays for the audit.
+        </p>
+      )}
+      <div className="actions" hidden={detail.revokedAt !== null}>
         <button type="button" onClick={verify} disabled={busy}>
           Verify
         </button>

@@ -21,6 +21,7 @@ import type { Navigate } from '../routes';
 
 interface Filters {
   text: string;
+  showRevoked: boolean;
   serverId: string;
   risk: RiskClass | '';
   origin: KeyView['origin']['kind'] | '';
@@ -47,6 +48,7 @@ export function filterKeys(
 ): KeyView[] {
   const words = filters.text.toLowerCase().split(/\s+/).filter(Boolean);
   return keys.filter((key) => {
+    if (!filters.showRevoked && key.revokedAt !== null) return false;
     if (filters.serverId && key.serverId !== filters.serverId) return false;
     if (filters.risk && !key.risks.includes(filters.risk)) return false;
     if (filters.origin && key.origin.kind !== filters.origin) return false;
@@ -72,6 +74,7 @@ function KeyRow({ keyView, onOpen }: { keyView: KeyView; onOpen: () => void }) {
         <span className="key-label">
           {keyView.label}
           {keyView.isManager && <span className="tag">Manager</span>}
+          {keyView.revokedAt && <span className="tag">Revoked</span>}
         </span>
         <span className="muted">
           {keyView.serverName} · {keyView.origin.detail}
@@ -188,6 +191,7 @@ export function KeysScreen({
   );
   const [filters, setFilters] = useState<Filters>({
     text: '',
+    showRevoked: false,
     serverId: '',
     risk: '',
     origin: '',
@@ -272,8 +276,16 @@ export function KeysScreen({
             ))}
           </select>
         </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={filters.showRevoked}
+            onChange={(e) => set({ showRevoked: e.target.checked })}
+          />
+          Show revoked keys
+        </label>
       </div>
-      <VerifyAll disabled={keys.length === 0} />
+      <VerifyAll disabled={keys.every((k) => k.revokedAt !== null)} />
       {data.state === 'loading' && <Loading label="Loading keys…" />}
       {data.state === 'failed' && (
         <FailureNotice failure={data.failure} onRetry={reload} />

@@ -186,6 +186,7 @@ async function deliver(
     serverId: key.serverId,
     details: { delivered: outcome.delivered },
   });
+  context.emit({ type: 'inventoryChanged' });
   return {
     message: outcome.delivered
       ? `The key was delivered to ${app.name ?? 'the app'}.`

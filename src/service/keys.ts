@@ -25,11 +25,11 @@ type KeyHandlers = Pick<
 >;
 
 const REVOKE_MESSAGES = {
-  revoked: 'BTCPay revoked the key; it was removed from this computer.',
+  revoked:
+    'BTCPay revoked the key. Its secret was deleted from this computer; the record stays for the audit.',
   'already-gone':
-    'BTCPay no longer knew this key (it was revoked elsewhere); it was removed from this computer.',
-  'not-asked':
-    'The key was already revoked; it was removed from this computer.',
+    'BTCPay no longer knew this key (it was revoked elsewhere). Its secret was deleted from this computer.',
+  'not-asked': 'The key was already revoked.',
 } as const;
 
 /** The key inventory's operations. Only reveal answers with a secret. */

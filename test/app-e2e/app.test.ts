@@ -1,0 +1,314 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchChromium,
+  requestingApp,
+  screenshot,
+  seriousViolations,
+  startApp,
+  type AppUnderTest,
+} from './harness';
+
+// The built renderer in Chromium, driven like a merchant would, against the
+// real service, the BTCPay sandbox and the real keychain (run inside
+// scripts/with-keyring.sh). Screenshots land in test/artifacts/screenshots.
+
+let browser: Browser;
+let app: AppUnderTest;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  app = await startApp(browser);
+  page = app.page;
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+});
+
+async function goTo(label: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: label })
+    .click();
+}
+
+async function expectAccessible(): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+describe('the desktop UI against the sandbox', () => {
+  it('starts with an empty inventory that points to adding a server', async () => {
+    await expect.poll(() => page.getByText('No keys yet').count()).toBe(1);
+    await screenshot(page, '01-keys-empty');
+    await expectAccessible();
+  });
+
+  it('adds a server after checking that it answers like BTCPay', async () => {
+    await goTo('Servers');
+    await page.getByLabel('BTCPay address').fill(app.sandbox.url);
+    await page.getByLabel('Name (optional)').fill('Sandbox shop');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Sandbox shop' }).count())
+      .toBe(1);
+    expect((await app.vault.metadata()).servers).toHaveLength(1);
+    await screenshot(page, '02-servers');
+    await expectAccessible();
+  });
+
+  it('refuses an address that is not a BTCPay server, saying why', async () => {
+    await page.getByLabel('BTCPay address').fill('http://127.0.0.1:9/');
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
+    expect((await app.vault.metadata()).servers).toHaveLength(1);
+    await page.getByLabel('BTCPay address').fill('');
+  });
+
+  it('authorizes a key in the browser and shows requested versus granted', async () => {
+    await goTo('New key');
+    await page
+      .getByLabel('Label (the app or person the key is for)')
+      .fill('Web shop');
+    await page.getByRole('button', { name: 'Create invoices' }).click();
+    await screenshot(page, '03-new-key');
+    await expectAccessible();
+    await page.getByRole('button', { name: 'Open BTCPay to approve' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(1);
+    await screenshot(page, '04-authorizing');
+    await Promise.all(app.browserOpenings);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Key stored' }).count(), {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    await expect
+      .poll(() =>
+        page.getByText('BTCPay granted exactly what was asked for.').count(),
+      )
+      .toBe(1);
+    await screenshot(page, '05-authorize-outcome');
+    const keys = (await app.vault.metadata()).keys;
+    expect(keys.map((k) => k.grantedPermissions)).toEqual([
+      ['btcpay.store.cancreateinvoice'],
+    ]);
+  });
+
+  it('inspects the key with its permissions in plain words', async () => {
+    await page.getByRole('button', { name: 'Open the key' }).click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Web shop' }).count())
+      .toBe(1);
+    await expect
+      .poll(() => page.getByText('btcpay.store.cancreateinvoice').count())
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page.getByText('All stores, including stores created later').count(),
+      )
+      .toBeGreaterThan(0);
+    await screenshot(page, '06-key-detail');
+    await expectAccessible();
+  });
+
+  it('verifies the key against the server', async () => {
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect.poll(() => page.getByText('The key works.').count()).toBe(1);
+  });
+
+  it('reveals the secret only after a confirmation', async () => {
+    const [key] = app.sandbox.admin.keysOf(app.merchant.email);
+    await page.getByRole('button', { name: 'Reveal…' }).click();
+    await expect
+      .poll(() =>
+        page.getByRole('heading', { name: 'Reveal this API key?' }).count(),
+      )
+      .toBe(1);
+    expect(await page.getByText(key?.apiKey ?? 'missing').count()).toBe(0);
+    await screenshot(page, '07-reveal-confirm');
+    await expectAccessible();
+    await page.getByRole('button', { name: 'Reveal the key' }).click();
+    await expect
+      .poll(() => page.getByLabel('API key', { exact: true }).textContent())
+      .toBe(key?.apiKey);
+    await page.getByRole('button', { name: 'Hide' }).click();
+    expect(await page.getByText(key?.apiKey ?? 'missing').count()).toBe(0);
+  });
+
+  it('copies the key to the clipboard without sending it to the page', async () => {
+    const [key] = app.sandbox.admin.keysOf(app.merchant.email);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await expect
+      .poll(() => page.getByText(/Copied\. The clipboard is cleared/).count())
+      .toBe(1);
+    expect(app.clipboard.text).toBe(key?.apiKey);
+    expect(await page.content()).not.toContain(key?.apiKey);
+  });
+
+  it('lists the key in the inventory and finds it by search', async () => {
+    await goTo('Keys');
+    await page.getByLabel('Search').fill('web');
+    await expect
+      .poll(() =>
+        page.getByRole('listitem').filter({ hasText: 'Web shop' }).count(),
+      )
+      .toBe(1);
+    await page.getByLabel('Search').fill('no such key');
+    await expect
+      .poll(() => page.getByText('Showing 0 of 1 key').count())
+      .toBe(1);
+    await page.getByLabel('Search').fill('');
+    await screenshot(page, '08-keys');
+    await expectAccessible();
+  });
+
+  it('runs the audit and shows findings by severity with charts', async () => {
+    await goTo('Audit');
+    await expect
+      .poll(() => page.getByText('Keys by risk class').count())
+      .toBe(1);
+    await expect
+      .poll(() => page.getByRole('img', { name: /Keys by age/ }).count())
+      .toBe(1);
+    await screenshot(page, '09-audit');
+    await expectAccessible();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    expect((await download).suggestedFilename()).toMatch(
+      /^btcpay-keys-audit-.*\.csv$/,
+    );
+  });
+
+  it('handles a deep link from another app and delivers the key to it', async () => {
+    const requester = await requestingApp();
+    try {
+      const link = new URL('btcpay-keys://authorize');
+      link.searchParams.set('server', app.sandbox.url);
+      link.searchParams.set('applicationName', 'Till app');
+      link.searchParams.set('applicationIdentifier', 'till-app');
+      link.searchParams.append('permissions', 'btcpay.store.canviewinvoices');
+      link.searchParams.set('redirect', requester.redirect);
+      link.searchParams.set('state', 'till-state-1');
+      app.service.enqueueDeepLink(link.toString());
+
+      await expect
+        .poll(() =>
+          page
+            .getByRole('heading', { name: 'Till app asks for a BTCPay key' })
+            .count(),
+        )
+        .toBe(1);
+      await expect
+        .poll(() => page.getByText('Unverified').count())
+        .toBeGreaterThan(0);
+      await screenshot(page, '10-deep-link-consent');
+      await expectAccessible();
+      await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await expect
+        .poll(() => app.browserOpenings.length, { timeout: 10_000 })
+        .toBe(2);
+      await Promise.all(app.browserOpenings);
+      const form = await requester.received;
+      expect(form.get('state')).toBe('till-state-1');
+      expect(form.getAll('permissions[]')).toEqual([
+        'btcpay.store.canviewinvoices',
+      ]);
+      const delivered = app.sandbox.admin
+        .keysOf(app.merchant.email)
+        .map((k) => k.apiKey);
+      expect(delivered).toContain(form.get('apiKey'));
+      await expect
+        .poll(() => page.getByText(/delivered to Till app/).count(), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+      await page.getByRole('button', { name: 'Close' }).click();
+    } finally {
+      await requester.close();
+    }
+  });
+
+  it('shows the event log, searchable, without any secret', async () => {
+    await goTo('Event log');
+    await expect
+      .poll(() =>
+        page
+          .getByText('The log is intact: no entry was changed or removed.')
+          .count(),
+      )
+      .toBe(1);
+    await page.getByLabel('Search the log').fill('revealed');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.getByLabel('Search the log').fill('');
+    await screenshot(page, '11-event-log');
+    await expectAccessible();
+    for (const key of app.sandbox.admin.keysOf(app.merchant.email)) {
+      expect(await page.content()).not.toContain(key.apiKey);
+    }
+  });
+
+  it('revokes the key on the server and forgets it here', async () => {
+    const keysBefore = app.sandbox.admin.keysOf(app.merchant.email).length;
+    await goTo('Keys');
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'Web shop' })
+      .getByRole('button')
+      .click();
+    await page.getByRole('button', { name: 'Revoke…' }).click();
+    await screenshot(page, '12-revoke-confirm');
+    await page.getByRole('button', { name: 'Revoke the key' }).click();
+    await expect
+      .poll(() => page.getByText('BTCPay revoked the key. Its secret').count())
+      .toBe(1);
+    expect(app.sandbox.admin.keysOf(app.merchant.email)).toHaveLength(
+      keysBefore - 1,
+    );
+    const record = (await app.vault.metadata()).keys.find(
+      (k) => k.label === 'Web shop',
+    );
+    expect(record?.revokedAt).toEqual(expect.any(String));
+    const webShopRows = page
+      .getByRole('listitem')
+      .filter({ hasText: 'Web shop' });
+    expect(await webShopRows.count()).toBe(0);
+    await page.getByLabel('Show revoked keys').check();
+    await expect
+      .poll(() => webShopRows.filter({ hasText: 'Revoked' }).count())
+      .toBe(1);
+    await page.getByLabel('Show revoked keys').uncheck();
+  });
+
+  it('shows settings and switches to the dark theme', async () => {
+    await goTo('Settings');
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (
+              globalThis as unknown as {
+                document: {
+                  documentElement: { dataset: Record<string, string> };
+                };
+              }
+            ).document.documentElement.dataset['theme'],
+        ),
+      )
+      .toBe('dark');
+    await screenshot(page, '13-settings-dark');
+    await expectAccessible();
+    await goTo('Keys');
+    await screenshot(page, '14-keys-dark');
+    await expectAccessible();
+  });
+
+  it('never trips the Content-Security-Policy', () => {
+    expect(
+      app.consoleErrors.filter((e) => /Content Security Policy/i.test(e)),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,212 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from 'playwright-core';
+import { silentLogger } from '../../src/log/logger';
+import {
+  createKeyManagerService,
+  type KeyManagerService,
+} from '../../src/service';
+import { createKeytarStore, openVault, type Vault } from '../../src/vault';
+import type { SecretStore } from '../../src/vault';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { emitter, installBridge, serveRenderer } from './bridge';
+
+/**
+ * Everything the app's end-to-end test runs against: the built renderer in
+ * Chromium, the real service on a temp data folder and a private keychain
+ * service name, the sandbox, and a second browser context playing the
+ * merchant on BTCPay's consent page.
+ */
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
+export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots');
+
+const require = createRequire(import.meta.url);
+
+/** Headless Chromium with the project's flags. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Signs in on the sandbox's authorize page and approves. */
+export async function approveAsMerchant(
+  context: BrowserContext,
+  url: string,
+  merchant: { email: string; password: string },
+): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(url);
+  if (await page.locator('#Email').count()) {
+    await page.fill('#Email', merchant.email);
+    await page.fill('#Password', merchant.password);
+    await page.click('#LoginButton');
+  }
+  await page.click('#consent-yes');
+  await page.waitForFunction("document.title === 'Key received'");
+  await page.close();
+}
+
+/** A running app: page, service, sandbox and what the test inspects. */
+export interface AppUnderTest {
+  page: Page;
+  service: KeyManagerService;
+  vault: Vault;
+  sandbox: Sandbox;
+  merchant: { email: string; password: string };
+  clipboard: { text: string };
+  browserOpenings: Promise<void>[];
+  consoleErrors: string[];
+  close: () => Promise<void>;
+}
+
+/** Starts the whole stack; the renderer must have been built. */
+export async function startApp(browser: Browser): Promise<AppUnderTest> {
+  if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build` first.');
+  }
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const home = await mkdtemp(path.join(os.tmpdir(), 'btcpay-keys-app-e2e-'));
+  const keychain: SecretStore = createKeytarStore({
+    service: `btcpay-key-manager-test-app-${process.pid}-${Date.now()}`,
+  });
+  const vault = await openVault({ home, secretStore: keychain });
+  const sandbox = await startSandbox({ port: 0 });
+  const merchant = sandbox.users.find((u) => u.role === 'merchant');
+  if (!merchant) throw new Error('The sandbox has no merchant.');
+
+  const merchantContext = await browser.newContext();
+  const appContext = await browser.newContext({ colorScheme: 'light' });
+  const page = await appContext.newPage();
+  const clipboard = { text: '' };
+  const browserOpenings: Promise<void>[] = [];
+  const consoleErrors: string[] = [];
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && consoleErrors.push(m.text()),
+  );
+
+  const service = createKeyManagerService({
+    vault,
+    logger: silentLogger,
+    emit: emitter(() => page),
+    openBrowser: async (url) => {
+      browserOpenings.push(approveAsMerchant(merchantContext, url, merchant));
+    },
+    clipboard: {
+      write: (text) => void (clipboard.text = text),
+      read: () => clipboard.text,
+    },
+  });
+  const site = await serveRenderer(RENDERER_DIR);
+  await installBridge(page, () => service);
+  await page.goto(site.url);
+
+  return {
+    page,
+    service,
+    vault,
+    sandbox,
+    merchant,
+    clipboard,
+    browserOpenings,
+    consoleErrors,
+    close: async () => {
+      await service.close();
+      await Promise.all([appContext.close(), merchantContext.close()]);
+      await Promise.all([site.close(), sandbox.close()]);
+      for (const account of await keychain.accounts()) {
+        await keychain.delete(account);
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs axe-core in the page; returns serious and critical violations. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as {
+      document: unknown;
+      axe: {
+        run: (context: unknown) => Promise<{
+          violations: {
+            id: string;
+            impact: string | null;
+            nodes: { target: unknown[] }[];
+          }[];
+        }>;
+      };
+    };
+    const result = await page.axe.run(page.document);
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
+}
+
+/** Saves a full-page screenshot under test/artifacts/screenshots. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** A loopback server standing in for an app that asked for a key. */
+export async function requestingApp(): Promise<{
+  redirect: string;
+  received: Promise<URLSearchParams>;
+  close: () => Promise<void>;
+}> {
+  let deliver: (form: URLSearchParams) => void = () => undefined;
+  const received = new Promise<URLSearchParams>((resolve) => {
+    deliver = resolve;
+  });
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      response.writeHead(200).end('ok');
+      deliver(new URLSearchParams(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    redirect: `http://127.0.0.1:${port}/btcpay-callback`,
+    received,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
