@@ -61,6 +61,8 @@ interface RunningCli {
   /** Resolves with the first stdout line that passes `test`. */
   line: (test: (line: string) => boolean) => Promise<string>;
   exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Presses Ctrl+C, as a person at the terminal would to cancel. */
+  interrupt: () => void;
 }
 
 /**
@@ -123,7 +125,7 @@ function startCli(
       look();
       void exit.then(() => reject(new Error(`btcpay-keys exited: ${stderr}`)));
     });
-  return { line, exit };
+  return { line, exit, interrupt: () => child.kill('SIGINT') };
 }
 
 function quote(value: string): string {
@@ -265,6 +267,25 @@ describe('btcpay-keys authorize', () => {
       expect(run.stderr).toContain('No key arrived');
       expect(run.stderr).toContain('btcpay-keys key import');
       expect((await (await openVault({ home })).metadata()).keys).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'cancels on Ctrl+C with the cancelled exit code and stores nothing',
+    async () => {
+      home = await makeHome();
+      const cli = startCli(['--no-browser']);
+
+      await cli.line(isAuthorizeUrl);
+      cli.interrupt();
+      const run = await cli.exit;
+
+      expect(run.code).toBe(ExitCode.cancelled);
+      expect(run.stderr).toContain('cancelled; nothing was stored');
+      expect((await (await openVault({ home })).metadata()).servers).toEqual(
+        [],
+      );
     },
     SLOW,
   );
