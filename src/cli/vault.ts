@@ -1,7 +1,20 @@
+import { createGreenfieldClient } from '../greenfield';
+import type { ServerCallOptions } from '../keys';
 import { openVault, type Vault } from '../vault';
 import type { CliContext } from './context';
 
 /** Opens the vault in the command line's data folder with its logger. */
 export async function openCliVault(context: CliContext): Promise<Vault> {
   return openVault({ home: context.home, logger: context.logger });
+}
+
+/**
+ * Server calls made by the command line log their route and status (never
+ * a credential) to the command line's log file.
+ */
+export function cliServerCalls(context: CliContext): ServerCallOptions {
+  return {
+    clientFor: (baseUrl) =>
+      createGreenfieldClient({ baseUrl, logger: context.logger }),
+  };
 }

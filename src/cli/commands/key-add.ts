@@ -12,7 +12,7 @@ import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note, paint, printJson, say } from '../output';
 import { promptHidden, readSecretFromStdin } from '../prompt';
-import { openCliVault } from '../vault';
+import { cliServerCalls, openCliVault } from '../vault';
 
 interface CreateOptions {
   server: string;
@@ -86,14 +86,18 @@ async function createCommand(
   const vault = await openCliVault(context);
   const server = await requireServer(vault, options.server);
   const auth = await mintAuth(context, options);
-  const created = await createKeyOverRest(vault, {
-    serverId: server.id,
-    label: options.label,
-    permissions: options.permission,
-    stores: options.store,
-    forUser: options.forUser,
-    auth,
-  });
+  const created = await createKeyOverRest(
+    vault,
+    {
+      serverId: server.id,
+      label: options.label,
+      permissions: options.permission,
+      stores: options.store,
+      forUser: options.forUser,
+      auth,
+    },
+    cliServerCalls(context),
+  );
   context.logger.info(
     {
       keyId: created.key.id,
@@ -144,11 +148,15 @@ async function importCommand(
   const secret = options.keyStdin
     ? await readSecretFromStdin(context, 'API key')
     : await promptHidden(context, `API key for ${server.name}: `);
-  const imported = await importKey(vault, {
-    serverId: server.id,
-    secret,
-    label: options.label,
-  });
+  const imported = await importKey(
+    vault,
+    {
+      serverId: server.id,
+      secret,
+      label: options.label,
+    },
+    cliServerCalls(context),
+  );
   context.logger.info(
     { keyId: imported.key.id, fingerprint: imported.key.fingerprint },
     'key import',

@@ -4,7 +4,7 @@ import type { KeyRecord, MetadataDocument } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { paint, printJson, say, table, type Style } from '../output';
-import { openCliVault } from '../vault';
+import { cliServerCalls, openCliVault } from '../vault';
 import { printKeyDetail } from './key-detail';
 import { keyStatus } from './key-status';
 
@@ -113,6 +113,7 @@ async function verifyCommand(
   }
   const vault = await openCliVault(context);
   const results = await verifyKeys(vault, id ? [id] : 'all', {
+    ...cliServerCalls(context),
     concurrencyPerServer: options.concurrency,
     onProgress: ({ done, total }) => {
       if (context.isTTY) context.stderr.write(`\rVerifying ${done}/${total}…`);

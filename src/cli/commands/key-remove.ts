@@ -4,7 +4,7 @@ import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { printJson, say } from '../output';
 import { confirmAction } from '../prompt';
-import { openCliVault } from '../vault';
+import { cliServerCalls, openCliVault } from '../vault';
 
 /** `key revoke` (server first, then here) and `key delete --local-only`. */
 export function registerKeyRemovalCommands(
@@ -34,7 +34,7 @@ function registerRevoke(key: Command, context: CliContext): void {
         `Revoke "${stored.label}" (${stored.id}) on ${server.baseUrl}? ` +
           'Anything using it stops working.',
       );
-      const result = await revokeKey(vault, stored.id);
+      const result = await revokeKey(vault, stored.id, cliServerCalls(context));
       context.logger.info(
         {
           keyId: stored.id,

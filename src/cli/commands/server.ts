@@ -4,7 +4,7 @@ import type { ServerRecord } from '../../vault/schema';
 import type { CliContext, RegisterCommands } from '../context';
 import { paint, printJson, say, table } from '../output';
 import { confirmAction } from '../prompt';
-import { openCliVault } from '../vault';
+import { cliServerCalls, openCliVault } from '../vault';
 
 /** `btcpay-keys server add|list|remove`: the BTCPay servers keys belong to. */
 export const registerServerCommands: RegisterCommands = (program, context) => {
@@ -26,7 +26,10 @@ function registerAdd(server: Command, context: CliContext): void {
     .option('--json', 'print the stored server as JSON')
     .action(async (url: string, options: { name?: string; json?: boolean }) => {
       const vault = await openCliVault(context);
-      const added = await addServer(vault, url, { name: options.name });
+      const added = await addServer(vault, url, {
+        ...cliServerCalls(context),
+        name: options.name,
+      });
       context.logger.info(
         { serverId: added.server.id, alreadyStored: added.alreadyStored },
         'server add',
