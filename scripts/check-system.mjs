@@ -20,6 +20,8 @@ if (process.platform === 'linux') {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) missing.push(['Chromium', 'chromium']);
   if (!has('dbus-run-session')) missing.push(['a D-Bus session bus', 'dbus']);
+  // Tells a locked keyring from a missing key, and locks one in the tests.
+  if (!has('dbus-send')) missing.push(['dbus-send', 'dbus']);
   if (!has('gnome-keyring-daemon'))
     missing.push(['the Secret Service (gnome-keyring)', 'gnome-keyring']);
 }
