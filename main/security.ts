@@ -54,12 +54,28 @@ export function windowWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/** True when `url` is a page of the app itself (compared by origin). */
+/**
+ * True when `url` is a page of the app itself. Node's URL gives custom
+ * schemes an opaque "null" origin, so scheme and host are compared instead,
+ * and any credentials or port make it someone else's URL.
+ */
 export function isAppUrl(url: string): boolean {
+  const parsed = parseUrl(url);
+  return (
+    parsed !== null &&
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.hostname === APP_HOST &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === ''
+  );
+}
+
+function parseUrl(url: string): URL | null {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    return new URL(url);
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -68,12 +84,8 @@ export function isAppUrl(url: string): boolean {
  * credentials in the URL. Used for BTCPay's authorize page.
  */
 export function isSafeExternalUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
+  const parsed = parseUrl(url);
+  if (parsed === null) return false;
   const webScheme = parsed.protocol === 'https:' || parsed.protocol === 'http:';
   return webScheme && parsed.username === '' && parsed.password === '';
 }
@@ -104,13 +116,8 @@ export function findDeepLink(argv: readonly string[]): string | null {
  * it would leave it (`..`, encoded separators) or is not ours.
  */
 export function rendererFilePath(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.origin !== APP_ORIGIN) return null;
+  const parsed = parseUrl(url);
+  if (parsed === null || !isAppUrl(url)) return null;
   let pathname: string;
   try {
     pathname = decodeURIComponent(parsed.pathname);
