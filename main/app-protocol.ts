@@ -29,7 +29,12 @@ export function setupAppProtocol(rendererDir: string): void {
     if (relative === null) return new Response('Not found', { status: 404 });
 
     const file = path.join(rendererDir, relative);
-    const response = await net.fetch(pathToFileURL(file).toString());
+    let response: Response;
+    try {
+      response = await net.fetch(pathToFileURL(file).toString());
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
