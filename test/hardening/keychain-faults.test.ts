@@ -42,7 +42,7 @@ afterAll(async () => {
   await rm(bundle, { force: true });
 });
 
-/** Runs the fault child, through `wrapper` when given; returns its lines. */
+/** Runs the fault child, in a private D-Bus session if asked; its JSON lines. */
 async function runFault(
   scenario: string,
   env: NodeJS.ProcessEnv,
@@ -101,7 +101,7 @@ describe('the vault when the keychain fails', () => {
   });
 
   it('explains a Secret Service that died mid-run and leaves no secret behind', async () => {
-    const [report, got, listed] = await runFault(
+    const [report, got, listed, unlocked] = await runFault(
       'service-gone',
       process.env,
       true,
@@ -117,16 +117,24 @@ describe('the vault when the keychain fails', () => {
     // Whatever answers afterwards, reading and listing fail clearly.
     expect(String(got?.['got'])).toMatch(/^KeychainError/);
     expect(String(listed?.['accounts'])).toMatch(/^KeychainError/);
+    // Once a keyring answers again, it holds the first key and nothing else.
+    expect(unlocked?.['unlocked']).toEqual([report?.['storedBefore']]);
   });
 
   it('explains a locked collection instead of losing a key or crashing', async () => {
-    const [report, got, listed] = await runFault('locked', process.env, true);
+    const [report, got, listed, unlocked] = await runFault(
+      'locked',
+      process.env,
+      true,
+    );
     expectCleanFailure(report as FaultReport, ['locked']);
     expect(report?.['keysInMetadata']).toBe(1);
     // A locked key is not a missing key: reading it says locked.
     expect(String(got?.['got'])).toMatch(/KeychainError: .* is locked/);
     // Listing (reconcile, audit) says locked instead of a SIGSEGV.
     expect(String(listed?.['accounts'])).toMatch(/KeychainError: .* is locked/);
+    // Unlocked again, the keyring holds the first key and no orphan.
+    expect(unlocked?.['unlocked']).toEqual([report?.['storedBefore']]);
   });
 
   it('gives up on a keychain slower than its timeout and leaves no orphan', async () => {

@@ -98,6 +98,14 @@ if (process.env['FAULT_GET_AFTER'] === '1') {
 if (process.env['FAULT_LIST_AFTER'] === '1') {
   const accounts = await store.accounts().catch(String);
   process.stdout.write(`${JSON.stringify({ accounts })}\n`);
+  // A fresh, unlocked daemon on the same keyring shows what is really in it.
+  execFileSync(
+    'gnome-keyring-daemon',
+    ['--replace', '--unlock', '--components=secrets'],
+    { input: 'fault-keyring-password', stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  const unlocked = await store.accounts().catch(String);
+  process.stdout.write(`${JSON.stringify({ unlocked })}\n`);
 }
 // A keychain call stuck in native code can keep the process alive; the test
 // ends it once it has read the report.
