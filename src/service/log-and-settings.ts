@@ -10,22 +10,28 @@ type LogAndSettingsHandlers = Pick<
   'listEvents' | 'getSettings' | 'saveSettings'
 >;
 
-function summaryOf(entry: EventEntry): string {
+/** Key labels and server names by id, to name what an entry is about. */
+type Names = ReadonlyMap<string, string>;
+
+function summaryOf(entry: EventEntry, names: Names): string {
   const [area = '', verb = ''] = entry.action.split('.');
   const what = `${area.charAt(0).toUpperCase()}${area.slice(1)} ${verb}`;
-  const label = entry.details?.['label'];
+  const label =
+    entry.details?.['label'] ??
+    (entry.keyId ? names.get(entry.keyId) : undefined) ??
+    (entry.serverId ? names.get(entry.serverId) : undefined);
   const name = typeof label === 'string' ? ` "${label}"` : '';
   const fingerprint = entry.fingerprint ? ` (${entry.fingerprint})` : '';
   return `${what}${name}${fingerprint}`;
 }
 
-function eventView(entry: EventEntry): EventView {
+function eventView(entry: EventEntry, names: Names): EventView {
   return {
     at: entry.at,
     type: entry.action,
     keyId: entry.keyId ?? null,
     serverId: entry.serverId ?? null,
-    summary: summaryOf(entry),
+    summary: summaryOf(entry, names),
   };
 }
 
@@ -48,12 +54,17 @@ export function logAndSettingsHandlers(
   return {
     listEvents: ({ query, limit }) =>
       answer(async () => {
-        const [entries, verification] = await Promise.all([
+        const [entries, verification, metadata] = await Promise.all([
           vault.events(),
           vault.verifyLog(),
+          vault.metadata(),
+        ]);
+        const names = new Map([
+          ...metadata.keys.map((k) => [k.id, k.label] as const),
+          ...metadata.servers.map((s) => [s.id, s.name] as const),
         ]);
         const events = entries
-          .map(eventView)
+          .map((entry) => eventView(entry, names))
           .filter((view) => matches(view, query.trim()))
           .reverse()
           .slice(0, limit);
