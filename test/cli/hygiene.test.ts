@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function ok(args: string[], input?: string): Promise<CliRun> {
   const run = await runCli(home, args, { input });
-  expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+  expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
   return run;
 }
 
