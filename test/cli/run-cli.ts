@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordCommandOutput } from '../support/secrets';
 
 /** The project root, where `bin/btcpay-keys.mjs` lives. */
 export const PROJECT_ROOT = path.resolve(
@@ -45,6 +46,7 @@ export function runCli(
     child.on('close', (code) => {
       const run = { code, stdout, stderr };
       allRuns.push(run);
+      recordCommandOutput(args, `${stdout}\n${stderr}`);
       resolve(run);
     });
     child.stdin.end(options.input ?? '');

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SECRETS_FILE_VARIABLE } from '../support/secrets';
+import { commandOutputFile, SECRETS_FILE_VARIABLE } from '../support/secrets';
 import {
   readRegistry,
   runFolders,
+  scanFile,
   scanFolder,
   scanProcessArgs,
   type HygieneHit,
@@ -57,11 +58,13 @@ export default function setup(): () => Promise<void> {
     for (const folder of folders) {
       hits.push(...(await scanFolder(folder, secrets, started)));
     }
+    // Output of every CLI run through test/cli/run-cli.ts, reveals excepted.
+    hits.push(...(await scanFile(commandOutputFile(registry), secrets)));
     rmSync(registryFolder, { recursive: true, force: true });
     delete process.env[SECRETS_FILE_VARIABLE];
     console.log(
       `secret hygiene: ${secrets.length} secrets checked in ` +
-        `${folders.length} run folders and every process's argv`,
+        `${folders.length} run folders, command output and every process's argv`,
     );
     if (hits.length > 0) {
       // vitest reports a teardown error but keeps exit code 0 on its own.

@@ -4,7 +4,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordTestSecret, SECRETS_FILE_VARIABLE } from '../support/secrets';
+import {
+  commandOutputFile,
+  recordCommandOutput,
+  recordTestSecret,
+  SECRETS_FILE_VARIABLE,
+} from '../support/secrets';
 import {
   readRegistry,
   scanFolder,
@@ -23,6 +28,16 @@ describe('the secret hygiene check', () => {
     const registered = readRegistry(file ?? '');
     expect(registered.map((entry) => entry.secret)).toContain(secret);
     expect(await readFile(file ?? '', 'utf8')).toContain('"kind":"api-key"');
+  });
+
+  it('keeps command output for the scan, except from commands that reveal a key on purpose', async () => {
+    const file = commandOutputFile(process.env[SECRETS_FILE_VARIABLE] ?? '');
+    const marker = `output-${randomBytes(8).toString('hex')}`;
+    recordCommandOutput(['key', 'list'], `listed ${marker}`);
+    recordCommandOutput(['key', 'reveal', 'k_1'], `revealed ${marker}`);
+    const captured = await readFile(file, 'utf8');
+    expect(captured).toContain(`listed ${marker}`);
+    expect(captured).not.toContain(`revealed ${marker}`);
   });
 
   it('finds a secret left in a file and names the file, not the secret', async () => {

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * The run-wide list of every secret a test created (API keys the sandbox
@@ -26,4 +27,22 @@ export function recordTestSecret(secret: string, kind = 'secret'): string {
     mode: 0o600,
   });
   return secret;
+}
+
+/** Commands whose output is a secret because the user asked to see it. */
+const REVEALING = ['reveal', '--show-key'];
+
+/** The file captured command output goes to, next to the registry. */
+export function commandOutputFile(registry: string): string {
+  return path.join(path.dirname(registry), 'command-output.txt');
+}
+
+/**
+ * Keeps what a command printed for the end-of-run hygiene scan, unless the
+ * command was one that prints a key on purpose.
+ */
+export function recordCommandOutput(args: string[], output: string): void {
+  const file = process.env[SECRETS_FILE_VARIABLE];
+  if (!file || args.some((arg) => REVEALING.includes(arg))) return;
+  appendFileSync(commandOutputFile(file), `${output}\n`, { mode: 0o600 });
 }

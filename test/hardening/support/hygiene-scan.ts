@@ -78,6 +78,15 @@ export async function scanFolder(
   return hits;
 }
 
+/** One file scanned for the secrets; a missing file has none. */
+export async function scanFile(
+  file: string,
+  secrets: RegisteredSecret[],
+): Promise<HygieneHit[]> {
+  const text = await readFile(file, 'latin1').catch(() => '');
+  return hitsIn(text, file, secrets);
+}
+
 /** The run's folders in the temp folder: data folders, scratch, captures. */
 export function runFolders(tmp: string, prefixes: string[], since: number) {
   return readdirSync(tmp)
