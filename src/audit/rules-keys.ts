@@ -193,7 +193,10 @@ function driftFinding(
   check: Verification,
 ): DraftFinding | null {
   if (check.result !== 'valid') return null;
-  const drift = permissionDrift(key.grantedPermissions, check.permissions);
+  // The vault replaces the record with what the server reported and keeps
+  // what it replaced; older records only have the stored grant to compare.
+  const recorded = check.previousPermissions ?? key.grantedPermissions;
+  const drift = permissionDrift(recorded, check.permissions);
   if (drift === null) return null;
   return {
     rule: 'permission-drift',
@@ -203,8 +206,10 @@ function driftFinding(
       `On ${dayOf(check.at)} the server reported ${drift}. The key ` +
       'manager may be showing you the wrong permissions for this key.',
     fix:
-      `Run "btcpay-keys key verify ${key.id}" to record what the server ` +
-      'reports, then review whether the key still fits its purpose.',
+      'The record now shows what the server reports. Check whether the key ' +
+      'still fits its purpose and why the stored permissions were wrong (an ' +
+      `edited metadata file?); "btcpay-keys key verify ${key.id}" clears this ` +
+      'once the server and the record agree.',
   };
 }
 

@@ -198,14 +198,19 @@ export async function recordVerification(
   verification: z.input<typeof Verification>,
 ): Promise<KeyRecord> {
   const checked = Verification.parse(verification);
-  const updated = await changeKey(context, id, (key) => ({
-    ...key,
-    lastVerification: checked,
-    grantedPermissions:
-      checked.result === 'valid' && checked.permissions
-        ? checked.permissions
-        : key.grantedPermissions,
-  }));
+  const updated = await changeKey(context, id, (key) => {
+    const reported = checked.result === 'valid' ? checked.permissions : null;
+    if (reported === null) return { ...key, lastVerification: checked };
+    const drifted = !samePermissionSet(key.grantedPermissions, reported);
+    return {
+      ...key,
+      grantedPermissions: reported,
+      lastVerification: {
+        ...checked,
+        previousPermissions: drifted ? key.grantedPermissions : null,
+      },
+    };
+  });
   await context.log({
     action: 'key.verified',
     serverId: updated.serverId,
@@ -302,4 +307,21 @@ export function requireKeyIn(
   const key = document.keys.find((candidate) => candidate.id === id);
   if (!key) throw keyNotFound(id);
   return key;
+}
+
+/** Same permissions, ignoring order and the case of policy names. */
+function samePermissionSet(
+  a: readonly string[],
+  b: readonly string[],
+): boolean {
+  const canonical = (list: readonly string[]): string =>
+    [...new Set(list.map(canonicalPermission))].sort().join('\n');
+  return canonical(a) === canonical(b);
+}
+
+function canonicalPermission(permission: string): string {
+  const colon = permission.indexOf(':');
+  return colon === -1
+    ? permission.toLowerCase()
+    : permission.slice(0, colon).toLowerCase() + permission.slice(colon);
 }

@@ -76,6 +76,12 @@ export const Verification = z.object({
   result: VerificationResult,
   permissions: z.array(z.string()).nullable().default(null),
   message: z.string().nullable().default(null),
+  /**
+   * What was stored before, when the server reported other permissions.
+   * BTCPay keys never change, so a difference means the record was wrong;
+   * it is kept so the audit can show it until a later check agrees.
+   */
+  previousPermissions: z.array(z.string()).nullable().optional(),
 });
 export type Verification = z.infer<typeof Verification>;
 

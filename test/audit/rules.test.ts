@@ -231,6 +231,34 @@ describe('runAudit', () => {
     expect(finding?.fix).toContain('btcpay-keys key revoke k-lost');
   });
 
+  it('still reports a drift after the record took what the server reported', () => {
+    const reported = ['btcpay.store.cancreateinvoice:Store1'];
+    const key = cleanKey('k-drift', {
+      grantedPermissions: reported,
+      lastVerification: {
+        at: daysAgo(2),
+        result: 'valid',
+        permissions: reported,
+        message: null,
+        previousPermissions: ['btcpay.store.canviewinvoices:Store1'],
+      },
+    });
+    const report = runAudit({
+      metadata: metadataOf([server()], [key]),
+      events: [],
+      logVerification: LOG_OK,
+      config: {},
+      now: NOW,
+    });
+    const finding = report.findings.find((f) => f.rule === 'permission-drift');
+    expect(finding?.explanation).toContain(
+      'btcpay.store.cancreateinvoice:Store1',
+    );
+    expect(finding?.explanation).toContain(
+      'btcpay.store.canviewinvoices:Store1',
+    );
+  });
+
   it('lists the permissions that differ when the server disagrees', () => {
     const key = cleanKey('k-drift', {
       grantedPermissions: ['btcpay.store.canviewinvoices:Store1'],

@@ -243,6 +243,26 @@ describe('vault keys', () => {
     });
   });
 
+  it('keeps what was stored when the server reports other permissions', async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+    const stored = key.grantedPermissions;
+
+    const verified = await vault.recordVerification(key.id, {
+      at: new Date().toISOString(),
+      result: 'valid',
+      permissions: ['btcpay.store.cancreateinvoice:StoreB'],
+    });
+    expect(verified.lastVerification?.previousPermissions).toEqual(stored);
+
+    const agreed = await vault.recordVerification(key.id, {
+      at: new Date().toISOString(),
+      result: 'valid',
+      permissions: ['BTCPAY.STORE.CANCREATEINVOICE:StoreB'],
+    });
+    expect(agreed.lastVerification?.previousPermissions).toBeNull();
+  });
+
   it("records a verification and takes the server's permissions", async () => {
     const shop = await addShop();
     const key = await vault.storeKey(keyFor(shop.id));
