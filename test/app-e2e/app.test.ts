@@ -230,6 +230,48 @@ describe('the desktop UI against the sandbox', () => {
     }
   });
 
+  it('connects a manager key, then mints a key for one store without the browser', async () => {
+    await goTo('Servers');
+    await page.getByRole('button', { name: 'Connect a manager key…' }).click();
+    await expect
+      .poll(() => app.browserOpenings.length, { timeout: 10_000 })
+      .toBe(3);
+    await Promise.all(app.browserOpenings);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Key stored' }).count(), {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect
+      .poll(() => page.getByText(/A manager key is connected/).count())
+      .toBe(1);
+
+    await goTo('New key');
+    await page
+      .getByLabel('Label (the app or person the key is for)')
+      .fill('Counter till');
+    await page.getByLabel(/Use the manager key/).check();
+    await page.getByRole('button', { name: /Load the stores of/ }).click();
+    const storeSelect = page.getByRole('combobox', { name: /^Store/ });
+    const firstStore = storeSelect.locator('option').nth(1);
+    const store = {
+      id: (await firstStore.getAttribute('value')) ?? '',
+      name: (await firstStore.textContent()) ?? '',
+    };
+    expect(app.sandbox.stores.map((s) => s.id)).toContain(store.id);
+    await storeSelect.selectOption(store.id);
+    await page.getByRole('button', { name: 'Create the key' }).click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Counter till' }).count())
+      .toBe(1);
+    await expect
+      .poll(() => page.getByText(`Store “${store.name}”`).count())
+      .toBeGreaterThan(0);
+    expect(app.browserOpenings).toHaveLength(3);
+    await screenshot(page, '11-rest-key-one-store');
+  });
+
   it('shows the event log, searchable, without any secret', async () => {
     await goTo('Event log');
     await expect
@@ -242,7 +284,7 @@ describe('the desktop UI against the sandbox', () => {
     await page.getByLabel('Search the log').fill('revealed');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     await page.getByLabel('Search the log').fill('');
-    await screenshot(page, '11-event-log');
+    await screenshot(page, '12-event-log');
     await expectAccessible();
     for (const key of app.sandbox.admin.keysOf(app.merchant.email)) {
       expect(await page.content()).not.toContain(key.apiKey);
@@ -258,7 +300,7 @@ describe('the desktop UI against the sandbox', () => {
       .getByRole('button')
       .click();
     await page.getByRole('button', { name: 'Revoke…' }).click();
-    await screenshot(page, '12-revoke-confirm');
+    await screenshot(page, '13-revoke-confirm');
     await page.getByRole('button', { name: 'Revoke the key' }).click();
     await expect
       .poll(() => page.getByText('BTCPay revoked the key. Its secret').count())
@@ -299,10 +341,10 @@ describe('the desktop UI against the sandbox', () => {
         ),
       )
       .toBe('dark');
-    await screenshot(page, '13-settings-dark');
+    await screenshot(page, '14-settings-dark');
     await expectAccessible();
     await goTo('Keys');
-    await screenshot(page, '14-keys-dark');
+    await screenshot(page, '15-keys-dark');
     await expectAccessible();
   });
 
