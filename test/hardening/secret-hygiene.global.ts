@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandOutputFile, SECRETS_FILE_VARIABLE } from '../support/secrets';
@@ -8,7 +8,9 @@ import {
   scanFile,
   scanFolder,
   scanProcessArgs,
+  type ArgvMemory,
   type HygieneHit,
+  type RegisteredSecret,
 } from './support/hygiene-scan';
 
 /**
@@ -39,9 +41,20 @@ export default function setup(): () => Promise<void> {
   // Workers and the children they start inherit this.
   process.env[SECRETS_FILE_VARIABLE] = registry;
 
+  // The registry is re-read only when it grew.
+  let known: { size: number; secrets: RegisteredSecret[] } = {
+    size: 0,
+    secrets: [],
+  };
+  const currentSecrets = (): RegisteredSecret[] => {
+    const size = statSync(registry, { throwIfNoEntry: false })?.size ?? 0;
+    if (size !== known.size) known = { size, secrets: readRegistry(registry) };
+    return known.secrets;
+  };
   const argvHits: HygieneHit[] = [];
+  const memory: ArgvMemory = new Map();
   const sampler = setInterval(() => {
-    argvHits.push(...scanProcessArgs(readRegistry(registry)));
+    argvHits.push(...scanProcessArgs(currentSecrets(), process.pid, memory));
   }, ARGV_SAMPLE_MS);
   sampler.unref();
 

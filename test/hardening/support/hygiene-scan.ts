@@ -102,10 +102,18 @@ export function runFolders(tmp: string, prefixes: string[], since: number) {
     });
 }
 
-/** Command lines of every process visible in /proc, except `skipPid`. */
+/** What a pid's command line was already checked against. */
+export type ArgvMemory = Map<string, { argv: string; checked: number }>;
+
+/**
+ * Command lines of every process visible in /proc, except `skipPid`. With
+ * `memory`, an unchanged command line is checked only against secrets added
+ * since its last check, which keeps frequent sampling cheap.
+ */
 export function scanProcessArgs(
   secrets: RegisteredSecret[],
   skipPid = process.pid,
+  memory?: ArgvMemory,
 ): HygieneHit[] {
   if (secrets.length === 0) return [];
   let pids: string[];
@@ -123,7 +131,11 @@ export function scanProcessArgs(
     } catch {
       continue;
     }
-    const found = secrets.filter(({ secret }) => argv.includes(secret));
+    const previous = memory?.get(pid);
+    const unchecked =
+      previous?.argv === argv ? secrets.slice(previous.checked) : secrets;
+    memory?.set(pid, { argv, checked: secrets.length });
+    const found = unchecked.filter(({ secret }) => argv.includes(secret));
     if (found.length === 0) continue;
     // Name the program, with the secrets themselves blanked out.
     let shown = argv.split('\0').slice(0, 3).join(' ');
