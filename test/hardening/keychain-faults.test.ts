@@ -11,6 +11,7 @@ import {
   type KeytarBackend,
 } from '../../src/vault';
 import { recordTestSecret } from '../support/secrets';
+import { ensureFreshBuild } from '../cli/run-cli';
 import { bundleChild, startChild } from './support/children';
 
 /**
@@ -29,10 +30,19 @@ type FaultReport = {
   killedDaemon?: boolean;
 };
 
+const CLI = path.resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  'bin',
+  'btcpay-keys.mjs',
+);
+
 let bundle: string;
 let scratch: string;
 
 beforeAll(async () => {
+  await ensureFreshBuild();
   bundle = await bundleChild('keychain-fault');
   scratch = await mkdtemp(
     path.join(os.tmpdir(), 'btcpay-keys-keychain-fault-'),
@@ -42,12 +52,12 @@ afterAll(async () => {
   await rm(bundle, { force: true });
 });
 
-/** Runs the fault child, in a private D-Bus session if asked; its JSON lines. */
+/** Runs the fault child, in a private D-Bus session if asked; its report. */
 async function runFault(
   scenario: string,
   env: NodeJS.ProcessEnv,
   inPrivateSession: boolean,
-): Promise<Record<string, unknown>[]> {
+): Promise<Record<string, unknown>> {
   const home = path.join(
     scratch,
     `${scenario}-${randomBytes(4).toString('hex')}`,
@@ -58,6 +68,7 @@ async function runFault(
       XDG_DATA_HOME: path.join(home, 'keyring-data'),
       FAULT_GET_AFTER: inPrivateSession ? '1' : '0',
       FAULT_LIST_AFTER: inPrivateSession ? '1' : '0',
+      FAULT_CLI: inPrivateSession ? CLI : '',
     },
     wrapper: inPrivateSession ? ['dbus-run-session', '--'] : [],
   });
@@ -65,11 +76,27 @@ async function runFault(
   const exit = await running.exited;
   clearTimeout(timer);
   expect(exit.signal, running.stderr()).toBeNull();
-  return running
-    .stdout()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  // One JSON line per step; together they make the report.
+  return Object.assign(
+    {},
+    ...running
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  ) as Record<string, unknown>;
+}
+
+/** `btcpay-keys reconcile` exited by itself, with the keychain's exit code. */
+function expectCliExplains(cli: unknown): void {
+  const run = cli as {
+    status: number | null;
+    signal: string | null;
+    stderr: string;
+  };
+  expect(run.signal, run.stderr).toBeNull();
+  expect(run.status, run.stderr).toBe(3);
+  expect(run.stderr).toMatch(/Secret Service/);
 }
 
 function expectCleanFailure(report: FaultReport, reasons: string[]): void {
@@ -93,48 +120,43 @@ describe('the vault when the keychain fails', () => {
     delete unset['DBUS_SESSION_BUS_ADDRESS'];
     delete unset['DISPLAY'];
     const none = await runFault('no-bus', unset, false);
-    for (const [report] of [dead, none]) {
+    for (const report of [dead, none]) {
       expectCleanFailure(report as FaultReport, ['unavailable']);
-      expect(report?.['keysInMetadata']).toBe(0);
+      expect(report['keysInMetadata']).toBe(0);
       expect((report as FaultReport).error?.message).toMatch(/D-Bus/);
     }
   });
 
   it('explains a Secret Service that died mid-run and leaves no secret behind', async () => {
-    const [report, got, listed, unlocked] = await runFault(
-      'service-gone',
-      process.env,
-      true,
-    );
-    expect(report?.['killedDaemon']).toBe(true);
+    const report = await runFault('service-gone', process.env, true);
+    expect(report['killedDaemon']).toBe(true);
     expectCleanFailure(report as FaultReport, [
       'unavailable',
       'locked',
       'timeout',
     ]);
     // Only the key stored before the daemon died is recorded.
-    expect(report?.['keysInMetadata']).toBe(1);
+    expect(report['keysInMetadata']).toBe(1);
     // Whatever answers afterwards, reading and listing fail clearly.
-    expect(String(got?.['got'])).toMatch(/^KeychainError/);
-    expect(String(listed?.['accounts'])).toMatch(/^KeychainError/);
+    expect(String(report['got'])).toMatch(/^KeychainError/);
+    expect(String(report['accounts'])).toMatch(/^KeychainError/);
+    expectCliExplains(report['cli']);
     // Once a keyring answers again, it holds the first key and nothing else.
-    expect(unlocked?.['unlocked']).toEqual([report?.['storedBefore']]);
+    expect(report['unlocked']).toEqual([report['storedBefore']]);
   });
 
   it('explains a locked collection instead of losing a key or crashing', async () => {
-    const [report, got, listed, unlocked] = await runFault(
-      'locked',
-      process.env,
-      true,
-    );
+    const report = await runFault('locked', process.env, true);
     expectCleanFailure(report as FaultReport, ['locked']);
-    expect(report?.['keysInMetadata']).toBe(1);
+    expect(report['keysInMetadata']).toBe(1);
     // A locked key is not a missing key: reading it says locked.
-    expect(String(got?.['got'])).toMatch(/KeychainError: .* is locked/);
+    expect(String(report['got'])).toMatch(/KeychainError: .* is locked/);
     // Listing (reconcile, audit) says locked instead of a SIGSEGV.
-    expect(String(listed?.['accounts'])).toMatch(/KeychainError: .* is locked/);
+    expect(String(report['accounts'])).toMatch(/KeychainError: .* is locked/);
+    expectCliExplains(report['cli']);
+    expect(JSON.stringify(report['cli'])).toMatch(/locked/i);
     // Unlocked again, the keyring holds the first key and no orphan.
-    expect(unlocked?.['unlocked']).toEqual([report?.['storedBefore']]);
+    expect(report['unlocked']).toEqual([report['storedBefore']]);
   });
 
   it('gives up on a keychain slower than its timeout and leaves no orphan', async () => {

@@ -4,16 +4,15 @@
 // Scenarios: no-bus (run with a dead bus address), service-gone and locked
 // (run inside a private dbus-run-session; this script starts and breaks its
 // own gnome-keyring there).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createKeytarStore, openVault } from '../../../src/vault';
 import { recordTestSecret } from '../../support/secrets';
 
 const [scenario = '', home = ''] = process.argv.slice(2);
-const store = createKeytarStore({
-  service: `btcpay-key-manager-fault-${process.pid}`,
-  timeoutMs: 4_000,
-});
+// The app's own keychain service: the keyring here is private to this
+// session, and the command line run below must see the same entries.
+const store = createKeytarStore({ timeoutMs: 4_000 });
 const vault = await openVault({ home, secretStore: store });
 const server = await vault.addServer({
   baseUrl: 'https://btcpay.example.com/',
@@ -89,6 +88,18 @@ try {
 report['metadataUnchanged'] = JSON.stringify(await vault.metadata()) === before;
 report['keysInMetadata'] = (await vault.metadata()).keys.length;
 process.stdout.write(`${JSON.stringify(report)}\n`);
+const cli = process.env['FAULT_CLI'];
+if (cli) {
+  // What a merchant sees running reconcile in this state.
+  const run = spawnSync(process.execPath, [cli, 'reconcile'], {
+    env: { ...process.env, BTCPAY_KEYS_HOME: home },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ cli: { status: run.status, signal: run.signal, stderr: run.stderr } })}\n`,
+  );
+}
 if (process.env['FAULT_GET_AFTER'] === '1') {
   const got = await store
     .get(String(report['storedBefore']))
