@@ -83,7 +83,6 @@ async function finalEvent(
 /** The authorize screen's operations. */
 export function authorizeHandlers(context: ServiceContext): {
   handlers: AuthorizeHandlers;
-  startFlow: (request: FlowStart) => Promise<StartedFlow>;
   cancelAll: () => void;
 } {
   const flows = new Map<string, AbortController>();
@@ -218,7 +217,6 @@ export function authorizeHandlers(context: ServiceContext): {
   };
   return {
     handlers,
-    startFlow,
     cancelAll: () => flows.forEach((controller) => controller.abort()),
   };
 }

@@ -4,22 +4,24 @@ import type {
   DelegationView,
 } from '../contract';
 import { fail, ok } from '../contract';
-import type { DeliveryPayload } from '../delegation/deliver';
 import { deliverToRequester } from '../delegation/deliver';
+import {
+  handleDelegation,
+  type ConsentAnswer,
+  type ConsentView,
+  type DelegationOutcome,
+} from '../delegation/handle';
 import { parseDeepLink, type LinkRefusal } from '../delegation/link';
-import { findListeningProcess } from '../delegation/listener-process';
 import { DelegationQueue, type QueuedRequest } from '../delegation/queue';
-import type { LoopbackRedirect } from '../delegation/redirect';
 import { revokeKey } from '../keys/revoke';
 import type { ServiceContext } from './context';
 import { answer } from './failures';
-import { approveDelegation, rememberDecision } from './delegate';
-import type { FlowStart, StartedFlow } from './authorize';
 import { permissionLines } from './permission-words';
 
 /**
- * Deep-link requests from other apps: parsed and checked by the delegation
- * core, queued one on screen at a time, answered by the user.
+ * Deep-link requests from other apps. The delegation core parses them, gets
+ * the key and delivers it; this desk queues them (one on screen at a time)
+ * and turns the consent step into `pendingDeepLink` / `answerDeepLink`.
  */
 
 type DeepLinkHandlers = Pick<
@@ -33,6 +35,14 @@ interface RefusedLink {
   refusal: LinkRefusal;
 }
 
+/** The request being handled: its consent step and its eventual outcome. */
+interface Handling {
+  queued: QueuedRequest;
+  consent: ConsentView | null;
+  decide: ((answer: ConsentAnswer) => void) | null;
+  outcome: Promise<DelegationOutcome>;
+}
+
 /** The deep-link desk: the queue plus the operations that answer it. */
 export interface DeepLinkDesk {
   handlers: DeepLinkHandlers;
@@ -40,22 +50,50 @@ export interface DeepLinkDesk {
   enqueue: (url: string) => void;
 }
 
-async function errorReply(
-  redirect: LoopbackRedirect | null,
-  payload: Extract<DeliveryPayload, { kind: 'error' }>,
-): Promise<void> {
-  if (redirect) await deliverToRequester(redirect, payload);
+/** Words for how a request ended. */
+function outcomeMessage(outcome: DelegationOutcome, app: string): string {
+  switch (outcome.status) {
+    case 'delivered':
+      return `The key was delivered to ${app}.`;
+    case 'undelivered':
+      return `The key is stored here but could not be delivered: ${
+        outcome.delivery && !outcome.delivery.delivered
+          ? outcome.delivery.reason
+          : 'the app did not answer'
+      }`;
+    case 'stored':
+      return `Stored "${outcome.key.label}". Copy it from the key list for ${app}.`;
+    case 'denied':
+      return outcome.byRememberedDecision
+        ? `${app} was refused, as you asked to remember.`
+        : 'The request was denied and the app was told.';
+    case 'failed':
+      return `${outcome.message} ${outcome.nextStep}`;
+  }
 }
 
-/** Builds the desk around a queue and the authorize flow starter. */
-export function deepLinkDesk(
-  context: ServiceContext,
-  startFlow: (request: FlowStart) => Promise<StartedFlow>,
-): DeepLinkDesk {
+/** The approval to give the core: the preferred way that needs no password. */
+function approval(
+  consent: ConsentView,
+  remember: boolean,
+  storeId: string | null,
+): ConsentAnswer {
+  const method =
+    consent.methods.find((m) => m !== 'basic') ?? consent.methods[0];
+  return {
+    approve: true,
+    remember,
+    method: method ?? 'authorize',
+    ...(storeId ? { stores: [storeId] } : {}),
+  };
+}
+
+/** Builds the desk for one service. */
+export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
   const queue = new DelegationQueue(context.now);
   const refused: RefusedLink[] = [];
-  const processes = new Map<string, string | null>();
   let refusedCount = 0;
+  let handling: Handling | null = null;
 
   const notify = () =>
     context.emit({
@@ -63,13 +101,45 @@ export function deepLinkDesk(
       pending: refused.length + queue.list().length,
     });
 
-  function lookUpProcess(queued: QueuedRequest): void {
-    const port = queued.request.redirect?.port;
-    if (port === undefined) return;
-    void findListeningProcess(port)
-      .then((found) => processes.set(queued.id, found ? found.name : null))
-      .catch(() => processes.set(queued.id, null))
-      .finally(notify);
+  function handleNext(): void {
+    const current = queue.current;
+    if (!current || handling) return;
+    const entry: Handling = {
+      queued: current,
+      consent: null,
+      decide: null,
+      outcome: Promise.resolve(null as never),
+    };
+    handling = entry;
+    entry.outcome = handleDelegation({
+      vault: context.vault,
+      request: current.request,
+      consent: (view) =>
+        new Promise<ConsentAnswer>((resolve) => {
+          entry.consent = view;
+          entry.decide = resolve;
+          notify();
+        }),
+      authorize: {
+        openBrowser: async (url) => {
+          await context.openBrowser(url);
+          return true;
+        },
+      },
+      ...(context.clientFor ? { clientFactory: context.clientFor } : {}),
+      logger: context.logger,
+    });
+    void entry.outcome
+      .catch((error: unknown) => {
+        context.logger.error({ error: String(error) }, 'deep link failed');
+      })
+      .finally(() => {
+        queue.settle(current.id);
+        handling = null;
+        context.emit({ type: 'inventoryChanged' });
+        notify();
+        handleNext();
+      });
   }
 
   function enqueue(url: string): void {
@@ -82,92 +152,97 @@ export function deepLinkDesk(
         refusal: parsed.refusal,
       });
       context.logger.warn({ rule: parsed.refusal.rule }, 'refused a deep link');
-    } else {
-      const queued = queue.enqueue(parsed.request);
-      if (!queued) return;
-      lookUpProcess(queued);
+    } else if (!queue.enqueue(parsed.request)) {
+      return;
     }
     notify();
+    handleNext();
   }
 
-  async function currentView(): Promise<DeepLinkRequestView | null> {
-    const first = refused[0];
-    if (first) {
-      return {
-        id: first.id,
-        receivedAt: first.receivedAt,
-        serverUrl: '',
-        serverId: null,
-        applicationName: null,
-        applicationIdentifier: null,
-        callbackPort: first.refusal.redirect?.port ?? null,
-        callbackProcess: null,
-        permissions: [],
-        selectiveStores: false,
-        refusal: first.refusal.message,
-      };
-    }
-    const current = queue.current;
-    if (!current) return null;
-    const { request } = current;
-    const server = await context.vault.findServer(request.server);
+  function refusedView(first: RefusedLink): DeepLinkRequestView {
     return {
-      id: current.id,
-      receivedAt: current.receivedAt,
+      id: first.id,
+      receivedAt: first.receivedAt,
+      serverUrl: '',
+      serverId: null,
+      applicationName: null,
+      applicationIdentifier: null,
+      callbackPort: first.refusal.redirect?.port ?? null,
+      callbackProcess: null,
+      permissions: [],
+      selectiveStores: false,
+      refusal: first.refusal.message,
+    };
+  }
+
+  function consentView(entry: Handling): DeepLinkRequestView | null {
+    const view = entry.consent;
+    if (!view || !entry.decide) return null;
+    const { request } = view;
+    return {
+      id: entry.queued.id,
+      receivedAt: entry.queued.receivedAt,
       serverUrl: request.server,
-      serverId: server?.id ?? null,
+      serverId: view.server?.id ?? null,
       applicationName: request.applicationName,
       applicationIdentifier: request.applicationIdentifier,
       callbackPort: request.redirect?.port ?? null,
-      callbackProcess: processes.get(current.id) ?? null,
+      callbackProcess: view.listener?.name ?? null,
       permissions: permissionLines(request.permissions, null),
       selectiveStores: request.selectiveStores,
       refusal: null,
     };
   }
 
+  async function dismissRefused(index: number) {
+    const [dismissed] = refused.splice(index, 1);
+    if (dismissed?.refusal.redirect) {
+      await deliverToRequester(dismissed.refusal.redirect, {
+        kind: 'error',
+        error: 'invalid_request',
+        description: dismissed.refusal.message,
+        state: dismissed.refusal.state,
+      });
+    }
+    notify();
+    return ok({ message: 'The refused request was dismissed.' });
+  }
+
   const handlers: DeepLinkHandlers = {
-    pendingDeepLink: () =>
-      answer(async () => ({
-        request: await currentView(),
-        queued: Math.max(0, refused.length + queue.list().length - 1),
-      })),
+    pendingDeepLink: async () => {
+      const first = refused[0];
+      const request = first
+        ? refusedView(first)
+        : handling
+          ? consentView(handling)
+          : null;
+      const waiting = refused.length + queue.list().length;
+      return ok({ request, queued: Math.max(0, waiting - 1) });
+    },
     answerDeepLink: async ({ requestId, decision, remember, storeId }) => {
       const refusedIndex = refused.findIndex((r) => r.id === requestId);
-      if (refusedIndex !== -1) {
-        const [dismissed] = refused.splice(refusedIndex, 1);
-        if (dismissed) {
-          await errorReply(dismissed.refusal.redirect, {
-            kind: 'error',
-            error: 'invalid_request',
-            description: dismissed.refusal.message,
-            state: dismissed.refusal.state,
-          });
-        }
-        notify();
-        return ok({ message: 'The refused request was dismissed.' });
-      }
-      const queued = queue.list().find((q) => q.id === requestId);
-      if (!queued) {
+      if (refusedIndex !== -1) return dismissRefused(refusedIndex);
+      const entry = handling;
+      if (!entry || entry.queued.id !== requestId || !entry.consent) {
         return fail(
           'not-found',
           'This request was already answered.',
           'Nothing to do.',
         );
       }
-      const result = await answer(() =>
+      const decide = entry.decide;
+      entry.decide = null;
+      decide?.(
         decision === 'deny'
-          ? denyDelegation(context, queued, remember)
-          : approveDelegation(context, startFlow, queued, {
-              remember,
-              storeId,
-            }),
+          ? { approve: false, remember }
+          : approval(entry.consent, remember, storeId),
       );
-      // A failed approval stays on screen so the user can retry or deny.
-      if (result.ok || decision === 'deny') queue.settle(requestId);
-      processes.delete(requestId);
-      notify();
-      return result;
+      const outcome = await entry.outcome;
+      const app = entry.queued.request.applicationName ?? 'the app';
+      if (outcome.status === 'failed') {
+        return fail('refused', outcome.message, outcome.nextStep);
+      }
+      return ok({ message: outcomeMessage(outcome, app) });
     },
     listDelegations: () =>
       answer(async () => {
@@ -201,22 +276,4 @@ export function deepLinkDesk(
       }),
   };
   return { handlers, enqueue };
-}
-
-async function denyDelegation(
-  context: ServiceContext,
-  queued: QueuedRequest,
-  remember: boolean,
-): Promise<{ message: string }> {
-  const { request } = queued;
-  await errorReply(request.redirect, {
-    kind: 'error',
-    error: 'access_denied',
-    description: 'The user denied the request.',
-    state: request.state,
-  });
-  if (remember) {
-    await rememberDecision(context, request, 'deny', null);
-  }
-  return { message: 'The request was denied and the app was told.' };
 }

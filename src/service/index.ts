@@ -36,7 +36,7 @@ export function createKeyManagerService(deps: ServiceDeps): KeyManagerService {
   const storeNames: StoreNameCache = new Map();
   const clipboard = new ClipboardGuard(context);
   const authorize = authorizeHandlers(context);
-  const desk = deepLinkDesk(context, authorize.startFlow);
+  const desk = deepLinkDesk(context);
 
   const handlers: ContractHandlers = {
     ...serverHandlers(context, storeNames),

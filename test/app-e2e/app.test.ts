@@ -230,6 +230,28 @@ describe('the desktop UI against the sandbox', () => {
     }
   });
 
+  it('refuses a deep link that would send the key off this computer', async () => {
+    const link = new URL('btcpay-keys://authorize');
+    link.searchParams.set('server', app.sandbox.url);
+    link.searchParams.append('permissions', 'btcpay.store.canviewinvoices');
+    link.searchParams.set('redirect', 'https://evil.example/steal');
+    app.service.enqueueDeepLink(link.toString());
+    await expect
+      .poll(() =>
+        page
+          .getByRole('heading', { name: 'A key request was refused' })
+          .count(),
+      )
+      .toBe(1);
+    expect(
+      await page.getByRole('button', { name: 'Approve', exact: true }).count(),
+    ).toBe(0);
+    await screenshot(page, '10b-deep-link-refused');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
   it('connects a manager key, then mints a key for one store without the browser', async () => {
     await goTo('Servers');
     await page.getByRole('button', { name: 'Connect a manager key…' }).click();
