@@ -17,7 +17,13 @@ export function setupAppSchemePrivileges(): void {
   protocol.registerSchemesAsPrivileged([
     {
       scheme: APP_SCHEME,
-      privileges: { standard: true, secure: true, supportFetchAPI: true },
+      privileges: {
+        standard: true,
+        secure: true,
+        supportFetchAPI: true,
+        // Module scripts are fetched in CORS mode, even from their own origin.
+        corsEnabled: true,
+      },
     },
   ]);
 }

@@ -75,6 +75,8 @@ export interface AppUnderTest {
   sandbox: Sandbox;
   merchant: { email: string; password: string };
   clipboard: { text: string };
+  /** What the merchant does when BTCPay's page opens. */
+  merchantPlays: { approve: boolean };
   browserOpenings: Promise<void>[];
   consoleErrors: string[];
   close: () => Promise<void>;
@@ -100,6 +102,7 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
   const page = await appContext.newPage();
   const clipboard = { text: '' };
   const browserOpenings: Promise<void>[] = [];
+  const merchantPlays = { approve: true };
   const consoleErrors: string[] = [];
   page.on(
     'console',
@@ -111,7 +114,11 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
     logger: silentLogger,
     emit: emitter(() => page),
     openBrowser: async (url) => {
-      browserOpenings.push(approveAsMerchant(merchantContext, url, merchant));
+      browserOpenings.push(
+        merchantPlays.approve
+          ? approveAsMerchant(merchantContext, url, merchant)
+          : Promise.resolve(),
+      );
     },
     clipboard: {
       write: (text) => void (clipboard.text = text),
@@ -129,6 +136,7 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
     sandbox,
     merchant,
     clipboard,
+    merchantPlays,
     browserOpenings,
     consoleErrors,
     close: async () => {
