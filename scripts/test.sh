@@ -26,8 +26,15 @@ npm run --silent build:cli
 npm run --silent build
 
 step 'unit, integration and end-to-end tests'
+# The JSON report feeds the one-line summary printed at the very end.
+mkdir -p test-results
+vitest=(npx vitest run --reporter=default --reporter=json
+  --outputFile.json=test-results/vitest.json "$@")
+status=0
 if [ "$(uname -s)" = "Linux" ]; then
-  bash scripts/with-keyring.sh npx vitest run "$@"
+  bash scripts/with-keyring.sh "${vitest[@]}" || status=$?
 else
-  npx vitest run "$@"
+  "${vitest[@]}" || status=$?
 fi
+node scripts/test-summary.mjs test-results/vitest.json || true
+exit "$status"
