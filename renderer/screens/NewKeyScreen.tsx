@@ -137,6 +137,79 @@ function StoreChoice({
   );
 }
 
+const SUBMIT_WORDS: Record<Method, string> = {
+  browser: 'Open BTCPay to approve',
+  manager: 'Create the key',
+  basic: 'Create the key',
+  import: 'Check and store the key',
+};
+
+function MethodChoice({
+  method,
+  onMethod,
+  hasManager,
+}: {
+  method: Method;
+  onMethod: (method: Method) => void;
+  hasManager: boolean;
+}) {
+  return (
+    <fieldset>
+      <legend>How to get the key</legend>
+      {METHODS.map((m) => (
+        <label key={m.id} className="choice">
+          <input
+            type="radio"
+            name="method"
+            checked={method === m.id}
+            onChange={() => onMethod(m.id)}
+            disabled={m.id === 'manager' && !hasManager}
+          />
+          <span>
+            {m.label} <span className="muted">— {m.hint}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+type Credentials = { email: string; password: string };
+
+function BasicSignIn({
+  auth,
+  onAuth,
+}: {
+  auth: Credentials;
+  onAuth: (auth: Credentials) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>BTCPay sign-in (used once, never stored)</legend>
+      <label>
+        Email
+        <input
+          type="email"
+          autoComplete="username"
+          value={auth.email}
+          onChange={(e) => onAuth({ ...auth, email: e.target.value })}
+          required
+        />
+      </label>
+      <label>
+        Password
+        <input
+          type="password"
+          autoComplete="current-password"
+          value={auth.password}
+          onChange={(e) => onAuth({ ...auth, password: e.target.value })}
+          required
+        />
+      </label>
+    </fieldset>
+  );
+}
+
 function NewKeyForm({
   servers,
   policies,
@@ -231,48 +304,12 @@ function NewKeyForm({
           maxLength={200}
         />
       </label>
-      <fieldset>
-        <legend>How to get the key</legend>
-        {METHODS.map((m) => (
-          <label key={m.id} className="choice">
-            <input
-              type="radio"
-              name="method"
-              checked={method === m.id}
-              onChange={() => setMethod(m.id)}
-              disabled={m.id === 'manager' && !server?.managerKeyId}
-            />
-            <span>
-              {m.label} <span className="muted">— {m.hint}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
-      {method === 'basic' && (
-        <fieldset>
-          <legend>BTCPay sign-in (used once, never stored)</legend>
-          <label>
-            Email
-            <input
-              type="email"
-              autoComplete="username"
-              value={auth.email}
-              onChange={(e) => setAuth({ ...auth, email: e.target.value })}
-              required
-            />
-          </label>
-          <label>
-            Password
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={auth.password}
-              onChange={(e) => setAuth({ ...auth, password: e.target.value })}
-              required
-            />
-          </label>
-        </fieldset>
-      )}
+      <MethodChoice
+        method={method}
+        onMethod={setMethod}
+        hasManager={Boolean(server?.managerKeyId)}
+      />
+      {method === 'basic' && <BasicSignIn auth={auth} onAuth={setAuth} />}
       {method === 'import' ? (
         <label>
           API key
@@ -306,11 +343,7 @@ function NewKeyForm({
       {failure && <FailureNotice failure={failure} />}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy || !serverId}>
-          {method === 'browser'
-            ? 'Open BTCPay to approve'
-            : method === 'import'
-              ? 'Check and store the key'
-              : 'Create the key'}
+          {SUBMIT_WORDS[method]}
         </button>
       </div>
       {flow && (
