@@ -1,4 +1,4 @@
-import { app, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppEvent } from '../src/contract';
@@ -64,5 +64,12 @@ if (!setupSingleInstance(inbox, focusWindow)) {
   setupColdStartLink(inbox);
   setupProtocolClient();
   app.on('window-all-closed', () => app.quit());
-  await whenReady();
+  await whenReady().catch((error: unknown) => {
+    // Nothing can be shown without the core: say why, then quit.
+    dialog.showErrorBox(
+      'BTCPay Key Manager could not start',
+      error instanceof Error ? error.message : String(error),
+    );
+    app.exit(1);
+  });
 }
