@@ -236,6 +236,7 @@ describe('the desktop UI against the sandbox', () => {
       await screenshot(page, '10-deep-link-consent');
       await expectAccessible();
       const openedBefore = app.browserOpenings.length;
+      await page.getByLabel(/Remember my answer/).check();
       await page.getByRole('button', { name: 'Approve', exact: true }).click();
       await expect
         .poll(() => app.browserOpenings.length, { timeout: 10_000 })
@@ -259,6 +260,16 @@ describe('the desktop UI against the sandbox', () => {
     } finally {
       await requester.close();
     }
+  });
+
+  it('lists the remembered answer under app access', async () => {
+    await goTo('App access');
+    await expect
+      .poll(() => page.getByRole('cell', { name: /Till app/ }).count())
+      .toBe(1);
+    expect(await page.getByRole('cell', { name: 'Allowed' }).count()).toBe(1);
+    await screenshot(page, '10a-app-access');
+    await expectAccessible();
   });
 
   it('refuses a deep link that would send the key off this computer', async () => {
