@@ -5,12 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { silentLogger } from '../../src/log/logger';
 import {
   createKeyManagerService,
@@ -34,20 +29,7 @@ export const SCREENSHOTS = path.join(ROOT, 'test', 'artifacts', 'screenshots');
 
 const require = createRequire(import.meta.url);
 
-/** Headless Chromium with the project's flags. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium } from '../support/chromium';
 
 /** Signs in on the sandbox's authorize page and approves. */
 export async function approveAsMerchant(

@@ -1,24 +1,11 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /**
  * Real Chromium playing the merchant on the sandbox's authorize page: sign
  * in, pick a store when asked, then approve or cancel.
  */
 
-/** Starts headless Chromium the way every UI test of the project does. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium } from '../support/chromium';
 
 export interface MerchantScript {
   email: string;

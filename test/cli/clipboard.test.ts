@@ -9,9 +9,13 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
-import { startRelaxedSandbox } from '../keys/fixtures';
-import { ensureFreshBuild, makeHome, removeHome, runCli } from './run-cli';
+import { runCli } from './run-cli';
+import {
+  importMintedKey,
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from './with-server';
 
 const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 180_000;
@@ -28,43 +32,22 @@ case "$*" in
 esac
 `;
 
-let sandbox: Sandbox;
+let cli: CliWithServer;
 let home: string;
 let tools: string;
 
 beforeAll(async () => {
-  await ensureFreshBuild();
-  sandbox = await startRelaxedSandbox();
-  home = await makeHome();
+  cli = await startCliWithServer();
+  home = cli.home;
   tools = await mkdtemp(path.join(tmpdir(), 'btcpay-keys-clipboard-'));
   await writeFile(path.join(tools, 'xsel'), FAKE_XSEL);
   await chmod(path.join(tools, 'xsel'), 0o755);
-  await runCli(home, ['server', 'add', sandbox.url]);
 }, SLOW);
 
 afterAll(async () => {
-  await sandbox.close();
-  await removeHome(home);
+  await stopCliWithServer(cli);
   await rm(tools, { recursive: true, force: true });
 });
-
-async function importKey(
-  label: string,
-): Promise<{ id: string; secret: string }> {
-  const secret = sandbox.admin.mintKey(MERCHANT, [], label);
-  const run = await runCli(
-    home,
-    ['key', 'import', '--server', sandbox.url, '--key-stdin', '--json'],
-    {
-      input: secret,
-    },
-  );
-  if (run.code !== 0) throw new Error(run.stderr);
-  return {
-    id: (JSON.parse(run.stdout) as { key: { id: string } }).key.id,
-    secret,
-  };
-}
 
 function clipboardEnv(file: string): NodeJS.ProcessEnv {
   return {
@@ -107,8 +90,12 @@ describe('btcpay-keys key copy', () => {
   it.runIf(onLinux)(
     'clears the clipboard after 30 s only if it still holds the key, never passing the key in argv',
     async () => {
-      const kept = await importKey('Copied and left');
-      const replaced = await importKey('Copied then replaced');
+      const kept = await importMintedKey(cli, MERCHANT, 'Copied and left');
+      const replaced = await importMintedKey(
+        cli,
+        MERCHANT,
+        'Copied then replaced',
+      );
       const keptFile = path.join(tools, 'kept.clip');
       const replacedFile = path.join(tools, 'replaced.clip');
 

@@ -1,27 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox';
-import { startRelaxedSandbox } from '../keys/fixtures';
-import { ensureFreshBuild, makeHome, removeHome, runCli } from './run-cli';
+import { runCli } from './run-cli';
+import {
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from './with-server';
 
 const SLOW = 120_000;
 /** A session bus address where nothing listens: no Secret Service. */
 const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
 
+let cli: CliWithServer;
 let sandbox: Sandbox;
 let home: string;
 
 beforeAll(async () => {
-  await ensureFreshBuild();
-  sandbox = await startRelaxedSandbox();
-  home = await makeHome();
-  const add = await runCli(home, ['server', 'add', sandbox.url]);
-  if (add.code !== 0) throw new Error(add.stderr);
+  cli = await startCliWithServer();
+  ({ sandbox, home } = cli);
 }, SLOW);
 
-afterAll(async () => {
-  await sandbox.close();
-  await removeHome(home);
-});
+afterAll(() => stopCliWithServer(cli));
 
 describe('btcpay-keys without a Secret Service', () => {
   it(

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox';
 import { passwordOf, startRelaxedSandbox, storeOf } from '../keys/fixtures';
+import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
 import {
-  ensureFreshBuild,
-  makeHome,
-  removeHome,
-  runCli,
-  runCliJson,
-} from './run-cli';
+  importMintedKey,
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from './with-server';
 
 const MERCHANT = 'merchant@sandbox.test';
 const ADMIN = 'admin@sandbox.test';
@@ -21,21 +21,16 @@ interface ListedKey {
   isManager: boolean;
 }
 
+let cli: CliWithServer;
 let sandbox: Sandbox;
 let home: string;
 
 beforeAll(async () => {
-  await ensureFreshBuild();
-  sandbox = await startRelaxedSandbox();
-  home = await makeHome();
-  const add = await runCli(home, ['server', 'add', sandbox.url]);
-  if (add.code !== 0) throw new Error(add.stderr);
+  cli = await startCliWithServer();
+  ({ sandbox, home } = cli);
 }, SLOW);
 
-afterAll(async () => {
-  await sandbox.close();
-  await removeHome(home);
-});
+afterAll(() => stopCliWithServer(cli));
 
 function createArgs(label: string, ...extra: string[]): string[] {
   return ['key', 'create', '--server', sandbox.url, '--label', label, ...extra];
@@ -46,17 +41,8 @@ async function importMinted(
   permissions: string[],
   label: string,
 ) {
-  const secret = sandbox.admin.mintKey(email, permissions, label);
-  const run = await runCli(
-    home,
-    ['key', 'import', '--server', sandbox.url, '--key-stdin', '--json'],
-    {
-      input: `${secret}\n`,
-    },
-  );
-  expect(run.code, run.stderr).toBe(0);
-  const { key } = JSON.parse(run.stdout) as { key: ListedKey };
-  return { secret, key };
+  const { secret, key } = await importMintedKey(cli, email, label, permissions);
+  return { secret, key: key as unknown as ListedKey };
 }
 
 async function listed(): Promise<ListedKey[]> {

@@ -1,45 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox';
-import { passwordOf, startRelaxedSandbox } from '../keys/fixtures';
-import { ensureFreshBuild, makeHome, removeHome, runCli } from './run-cli';
+import { passwordOf } from '../keys/fixtures';
+import {
+  importMintedKey,
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from './with-server';
 import { runInTerminal } from './terminal';
 
 const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 120_000;
 
+let cli: CliWithServer;
 let sandbox: Sandbox;
 let home: string;
 
 beforeAll(async () => {
-  await ensureFreshBuild();
-  sandbox = await startRelaxedSandbox();
-  home = await makeHome();
-  const add = await runCli(home, ['server', 'add', sandbox.url]);
-  if (add.code !== 0) throw new Error(add.stderr);
+  cli = await startCliWithServer();
+  ({ sandbox, home } = cli);
 }, SLOW);
 
-afterAll(async () => {
-  await sandbox.close();
-  await removeHome(home);
-});
-
-async function importedKeyId(
-  label: string,
-): Promise<{ id: string; secret: string }> {
-  const secret = sandbox.admin.mintKey(MERCHANT, [], label);
-  const run = await runCli(
-    home,
-    ['key', 'import', '--server', sandbox.url, '--key-stdin', '--json'],
-    {
-      input: secret,
-    },
-  );
-  if (run.code !== 0) throw new Error(run.stderr);
-  return {
-    id: (JSON.parse(run.stdout) as { key: { id: string } }).key.id,
-    secret,
-  };
-}
+afterAll(() => stopCliWithServer(cli));
 
 describe('btcpay-keys on a terminal', () => {
   it(
@@ -97,7 +79,7 @@ describe('btcpay-keys on a terminal', () => {
   it(
     'cancels a revocation the user declines, with exit 6, and revokes when confirmed',
     async () => {
-      const { id, secret } = await importedKeyId('Confirm me');
+      const { id, secret } = await importMintedKey(cli, MERCHANT, 'Confirm me');
       const declined = await runInTerminal(home, ['key', 'revoke', id], {
         answers: [{ after: /\[y\/N\]/, send: 'n\r' }],
       });
@@ -120,7 +102,11 @@ describe('btcpay-keys on a terminal', () => {
   it(
     'reveals a key after confirmation',
     async () => {
-      const { id, secret } = await importedKeyId('Reveal on terminal');
+      const { id, secret } = await importMintedKey(
+        cli,
+        MERCHANT,
+        'Reveal on terminal',
+      );
       const run = await runInTerminal(home, ['key', 'reveal', id], {
         answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
       });

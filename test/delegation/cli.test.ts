@@ -3,37 +3,57 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGreenfieldClient } from '../../src/greenfield';
 import type { Sandbox } from '../sandbox';
-import { startRelaxedSandbox } from '../keys/fixtures';
-import { makeHome, PROJECT_ROOT, removeHome, runCli } from '../cli/run-cli';
+import { PROJECT_ROOT, runCli } from '../cli/run-cli';
+import {
+  importMintedKey,
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from '../cli/with-server';
 
 const MERCHANT = 'merchant@sandbox.test';
 const INVOICES = 'btcpay.store.cancreateinvoice';
 const BIN = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
 
+let cli: CliWithServer;
 let sandbox: Sandbox;
 let home: string;
 
 beforeAll(async () => {
-  sandbox = await startRelaxedSandbox();
-  home = await makeHome();
-  const added = await runCli(home, ['server', 'add', sandbox.url]);
-  expect(added.code).toBe(0);
-  const manager = sandbox.admin.mintKey(MERCHANT, ['unrestricted'], 'manager');
-  const imported = await runCli(
-    home,
-    ['key', 'import', '--server', sandbox.url, '--key-stdin'],
-    { input: manager },
-  );
-  expect(imported.code).toBe(0);
-});
+  cli = await startCliWithServer();
+  ({ sandbox, home } = cli);
+  // The manager key lets `link handle --method manager` mint over the API.
+  await importMintedKey(cli, MERCHANT, 'manager', ['unrestricted']);
+}, 120_000);
 
-afterAll(async () => {
-  await sandbox.close();
-  await removeHome(home);
-});
+afterAll(() => stopCliWithServer(cli));
 
-/** Starts `link request` as the requesting app; resolves its link and its end. */
-function startRequester(args: string[]) {
+/** What the requesting app asks for, beyond the invoice permission. */
+interface RequestOptions {
+  identifier?: string;
+  name?: string;
+  /** Print the received key (the requester's user asked to see it). */
+  showKey?: boolean;
+}
+
+/**
+ * Starts `link request` as the requesting app, asking the sandbox for
+ * INVOICES; resolves its link and its end.
+ */
+function startRequester(options: RequestOptions = {}) {
+  const args = [
+    '--server',
+    sandbox.url,
+    '--permission',
+    INVOICES,
+    '--no-open',
+    '--json',
+    '--timeout',
+    '60',
+    ...(options.identifier ? ['--identifier', options.identifier] : []),
+    ...(options.name ? ['--name', options.name] : []),
+    ...(options.showKey ? ['--show-key'] : []),
+  ];
   const child = spawn(process.execPath, [BIN, 'link', 'request', ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, BTCPAY_KEYS_HOME: home },
@@ -59,21 +79,11 @@ function startRequester(args: string[]) {
 
 describe('btcpay-keys link', () => {
   it('delivers a key from one process to a requesting process, and the key works', async () => {
-    const requester = startRequester([
-      '--server',
-      sandbox.url,
-      '--permission',
-      INVOICES,
-      '--identifier',
-      'pos',
-      '--name',
-      'Till',
-      '--no-open',
-      '--show-key',
-      '--json',
-      '--timeout',
-      '60',
-    ]);
+    const requester = startRequester({
+      identifier: 'pos',
+      name: 'Till',
+      showKey: true,
+    });
     const link = await requester.link;
     const handled = await runCli(home, [
       'link',
@@ -103,16 +113,7 @@ describe('btcpay-keys link', () => {
   });
 
   it('tells the requester access_denied, with its state, when the merchant refuses', async () => {
-    const requester = startRequester([
-      '--server',
-      sandbox.url,
-      '--permission',
-      INVOICES,
-      '--no-open',
-      '--json',
-      '--timeout',
-      '60',
-    ]);
+    const requester = startRequester();
     const link = await requester.link;
     const handled = await runCli(home, ['link', 'handle', link, '--deny']);
     expect(handled.code).toBe(6);
@@ -157,19 +158,7 @@ describe('btcpay-keys link', () => {
 
 describe('btcpay-keys link remembered and forget', () => {
   it('lists a remembered decision and, on forget --revoke-key, revokes its key on the server', async () => {
-    const requester = startRequester([
-      '--server',
-      sandbox.url,
-      '--permission',
-      INVOICES,
-      '--identifier',
-      'books',
-      '--no-open',
-      '--show-key',
-      '--json',
-      '--timeout',
-      '60',
-    ]);
+    const requester = startRequester({ identifier: 'books', showKey: true });
     const link = await requester.link;
     const handled = await runCli(home, [
       'link',
