@@ -16,8 +16,16 @@ function has(command) {
   }
 }
 
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (process.platform !== 'linux' && !existsSync(chromium)) {
+  // No package manager to name here: the README says what to install.
+  console.error(
+    `The UI tests drive Chromium, and none is at ${chromium}. Install Chromium or Chrome and set CHROMIUM_PATH to its binary.`,
+  );
+  process.exit(3);
+}
+
 if (process.platform === 'linux') {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) missing.push(['Chromium', 'chromium']);
   if (!has('dbus-run-session')) missing.push(['a D-Bus session bus', 'dbus']);
   // Tells a locked keyring from a missing key, and locks one in the tests.
