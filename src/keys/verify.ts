@@ -52,20 +52,33 @@ export async function verifyKeys(
   const keys = selectKeys(metadata.keys, keyIds);
   const perServer = Math.max(1, options.concurrencyPerServer ?? 4);
   const results = new Map<string, KeyVerification>();
+  const writer = resultWriter(vault);
   let done = 0;
 
   const groups = groupByServer(keys);
-  await Promise.all(
-    [...groups].map(([serverId, group]) => {
-      const server = metadata.servers.find((s) => s.id === serverId);
-      return runPool(group, perServer, async (key) => {
-        const verification = await verifyOne(vault, server, key, options);
-        results.set(key.id, verification);
-        done += 1;
-        options.onProgress?.({ done, total: keys.length, last: verification });
-      });
-    }),
-  );
+  try {
+    await Promise.all(
+      [...groups].map(([serverId, group]) => {
+        const server = metadata.servers.find((s) => s.id === serverId);
+        return runPool(group, perServer, async (key) => {
+          const verification = await verifyOne(vault, server, key, options);
+          results.set(key.id, verification);
+          writer.add(key, verification);
+          done += 1;
+          options.onProgress?.({
+            done,
+            total: keys.length,
+            last: verification,
+          });
+        });
+      }),
+    );
+  } catch (error) {
+    // Keep what was learnt before a keychain failure stopped the run.
+    await writer.flushed().catch(() => undefined);
+    throw error;
+  }
+  await writer.flushed();
   return keys.flatMap((key) => results.get(key.id) ?? []);
 }
 
@@ -78,30 +91,73 @@ async function verifyOne(
   const outcome = server
     ? await askServer(vault, server, key, options)
     : errorOutcome('The server of this key is no longer stored.');
-  const verification: KeyVerification = {
+  return {
     keyId: key.id,
     serverId: key.serverId,
     label: key.label,
     ...outcome,
   };
-  await vault.recordVerification(key.id, {
-    at: new Date().toISOString(),
-    result: verification.result,
-    permissions: verification.permissions,
-    message: verification.message,
-  });
-  if (verification.drift) {
-    // The vault takes the server's permissions as the new truth; the log
-    // keeps what changed, so the drift stays visible afterwards.
-    await vault.log({
-      action: 'key.permissions-changed',
-      serverId: key.serverId,
-      keyId: key.id,
-      fingerprint: key.fingerprint,
-      details: { ...verification.drift },
-    });
-  }
-  return verification;
+}
+
+/** Queues results for the vault; `flushed` resolves once all are written. */
+interface ResultWriter {
+  add(key: KeyRecord, verification: KeyVerification): void;
+  flushed(): Promise<void>;
+}
+
+/**
+ * Writes results as they come in, many to a write: while one locked,
+ * synced write is under way the next results wait, then go together. So a
+ * run costs its network time plus about one write, however many keys it
+ * checks, and a run cut short still keeps what was written before.
+ */
+function resultWriter(vault: Vault): ResultWriter {
+  let queued: Array<{ key: KeyRecord; verification: KeyVerification }> = [];
+  let writing: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+
+  const writeQueued = async (): Promise<void> => {
+    const batch = queued;
+    queued = [];
+    if (batch.length === 0) return;
+    await vault.recordVerifications(
+      batch.map(({ key, verification }) => ({
+        keyId: key.id,
+        verification: {
+          at: new Date().toISOString(),
+          result: verification.result,
+          permissions: verification.permissions,
+          message: verification.message,
+        },
+      })),
+    );
+    for (const { key, verification } of batch) {
+      if (!verification.drift) continue;
+      // The vault takes the server's permissions as the new truth; the log
+      // keeps what changed, so the drift stays visible afterwards.
+      await vault.log({
+        action: 'key.permissions-changed',
+        serverId: key.serverId,
+        keyId: key.id,
+        fingerprint: key.fingerprint,
+        details: { ...verification.drift },
+      });
+    }
+  };
+
+  return {
+    add(key, verification) {
+      queued.push({ key, verification });
+      if (queued.length > 1) return; // a write is already queued behind
+      writing = writing.then(writeQueued).catch((error: unknown) => {
+        failure ??= error;
+      });
+    },
+    async flushed() {
+      await writing;
+      if (failure !== null) throw failure;
+    },
+  };
 }
 
 type Outcome = Pick<

@@ -38,33 +38,59 @@ export async function appendEvent(
   home: string,
   event: VaultEvent,
 ): Promise<EventEntry> {
-  assertNoSecrets(event);
-  if (!ACTION.test(event.action)) {
-    throw new Error(`"${event.action}" is not an area.verb event action.`);
+  const [entry] = await appendEvents(home, [event]);
+  return entry as EventEntry;
+}
+
+/**
+ * Appends `events` in order as one write: one lock, one fsync and one head
+ * move for the lot, each line chained to the one before. Nothing is written
+ * when any of them is refused.
+ */
+export async function appendEvents(
+  home: string,
+  events: readonly VaultEvent[],
+): Promise<EventEntry[]> {
+  for (const event of events) {
+    assertNoSecrets(event);
+    if (!ACTION.test(event.action)) {
+      throw new Error(`"${event.action}" is not an area.verb event action.`);
+    }
   }
+  if (events.length === 0) return [];
   return withVaultLock(home, async () => {
     const files = vaultFiles(home);
     const tail = await readLastLine(files.events);
     const head = await readHead(files.eventsHead).catch(() => null);
-    const entry = chainedEntry(event, tail.line, head);
-    const line = Buffer.from(JSON.stringify(entry), 'utf8');
+    const lines: Buffer[] = [];
+    let previous = tail.line;
+    let previousHead = head;
+    for (const event of events) {
+      const entry = chainedEntry(event, previous, previousHead);
+      const line = Buffer.from(JSON.stringify(entry), 'utf8');
+      lines.push(line);
+      previous = line;
+      previousHead = { seq: entry.seq, hash: hashLine(line) };
+    }
 
     const file = await open(files.events, 'a', 0o600);
     try {
       // After a torn last line, start on a fresh one.
-      const separator = tail.terminated ? '' : '\n';
-      await file.appendFile(Buffer.concat([Buffer.from(separator), line, NL]));
+      const separator = tail.terminated ? [] : [NL];
+      await file.appendFile(
+        Buffer.concat([...separator, ...lines.flatMap((line) => [line, NL])]),
+      );
       await file.sync();
     } finally {
       await file.close();
     }
 
-    const newHead: Head = { seq: entry.seq, hash: hashLine(line) };
-    await writeFileAtomic(files.eventsHead, `${JSON.stringify(newHead)}\n`, {
-      fsync: true,
-      mode: 0o600,
-    });
-    return JSON.parse(line.toString('utf8')) as EventEntry;
+    await writeFileAtomic(
+      files.eventsHead,
+      `${JSON.stringify(previousHead)}\n`,
+      { fsync: true, mode: 0o600 },
+    );
+    return lines.map((line) => JSON.parse(line.toString('utf8')) as EventEntry);
   });
 }
 

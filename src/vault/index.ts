@@ -1,6 +1,11 @@
 /** The vault: secrets in the OS keychain, metadata and event log on disk. */
 export { openVault, type OpenVaultOptions, type Vault } from './vault';
-export type { NewKey, KeyPatch, SecretPurpose } from './key-operations';
+export type {
+  NewKey,
+  KeyPatch,
+  SecretPurpose,
+  VerificationRecord,
+} from './key-operations';
 export type { NewServer, ServerPatch } from './server-operations';
 export type { ReconcileReport } from './reconcile';
 export { VaultError, type VaultFailure } from './vault-error';
@@ -30,6 +35,7 @@ export {
 export { MIGRATIONS, migrateMetadata, type Migration } from './migrations';
 export {
   appendEvent,
+  appendEvents,
   readEvents,
   readCheckedEvents,
   verifyEventLog,

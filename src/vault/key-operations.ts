@@ -197,28 +197,74 @@ export async function recordVerification(
   id: string,
   verification: z.input<typeof Verification>,
 ): Promise<KeyRecord> {
-  const checked = Verification.parse(verification);
-  const updated = await changeKey(context, id, (key) => {
-    const reported = checked.result === 'valid' ? checked.permissions : null;
-    if (reported === null) return { ...key, lastVerification: checked };
-    const drifted = !samePermissionSet(key.grantedPermissions, reported);
-    return {
-      ...key,
-      grantedPermissions: reported,
-      lastVerification: {
-        ...checked,
-        previousPermissions: drifted ? key.grantedPermissions : null,
-      },
-    };
-  });
-  await context.log({
-    action: 'key.verified',
-    serverId: updated.serverId,
-    keyId: id,
-    fingerprint: updated.fingerprint,
-    details: { result: checked.result },
-  });
+  const [updated] = await recordVerifications(context, [
+    { keyId: id, verification },
+  ]);
+  if (!updated) throw keyNotFound(id);
   return updated;
+}
+
+/** One key's verification, for `recordVerifications`. */
+export interface VerificationRecord {
+  keyId: string;
+  verification: z.input<typeof Verification>;
+}
+
+/**
+ * Records many verifications with one metadata write and one log append,
+ * so verifying hundreds of keys does not queue hundreds of locked, synced
+ * writes behind each other. A key deleted in the meantime is skipped; the
+ * records that were written are returned.
+ */
+export async function recordVerifications(
+  context: VaultContext,
+  records: readonly VerificationRecord[],
+): Promise<KeyRecord[]> {
+  const checked = records.map((record) => ({
+    keyId: record.keyId,
+    verification: Verification.parse(record.verification),
+  }));
+  const updated = await updateMetadata(context.home, (draft) => {
+    const indexById = new Map(draft.keys.map((key, index) => [key.id, index]));
+    const written: Array<{ key: KeyRecord; verification: Verification }> = [];
+    for (const { keyId, verification } of checked) {
+      const index = indexById.get(keyId);
+      const current = index === undefined ? undefined : draft.keys[index];
+      if (index === undefined || !current) continue;
+      const next = KeyRecord.parse(withVerification(current, verification));
+      draft.keys[index] = next;
+      written.push({ key: next, verification });
+    }
+    return written;
+  });
+  await context.logAll(
+    updated.map(({ key, verification }) => verifiedEvent(key, verification)),
+  );
+  return updated.map(({ key }) => key);
+}
+
+function withVerification(key: KeyRecord, checked: Verification): KeyRecord {
+  const reported = checked.result === 'valid' ? checked.permissions : null;
+  if (reported === null) return { ...key, lastVerification: checked };
+  const drifted = !samePermissionSet(key.grantedPermissions, reported);
+  return {
+    ...key,
+    grantedPermissions: reported,
+    lastVerification: {
+      ...checked,
+      previousPermissions: drifted ? key.grantedPermissions : null,
+    },
+  };
+}
+
+function verifiedEvent(key: KeyRecord, checked: Verification): VaultEvent {
+  return {
+    action: 'key.verified',
+    serverId: key.serverId,
+    keyId: key.id,
+    fingerprint: key.fingerprint,
+    details: { result: checked.result },
+  };
 }
 
 /**

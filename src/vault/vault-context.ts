@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger';
-import { appendEvent, type EventEntry, type VaultEvent } from './event-log';
+import { appendEvents, type EventEntry, type VaultEvent } from './event-log';
 import { readMetadata } from './metadata-store';
 import { createKeytarStore, type SecretStore } from './secret-store';
 
@@ -11,6 +11,8 @@ export interface VaultContext {
   secrets(): Promise<SecretStore>;
   /** Appends to the event log and mirrors the entry to the logger. */
   log(event: VaultEvent): Promise<EventEntry>;
+  /** Appends several events in one write, mirroring each to the logger. */
+  logAll(events: readonly VaultEvent[]): Promise<EventEntry[]>;
 }
 
 /** Builds the shared context; the keychain timeout comes from settings. */
@@ -34,11 +36,18 @@ export function createVaultContext(
       return store;
     },
     log: async (event) => {
-      const entry = await appendEvent(home, event);
-      // The entry passed the secret guard: ids and fingerprints only.
-      const { seq, action, serverId, keyId, fingerprint } = entry;
-      logger.info({ seq, action, serverId, keyId, fingerprint }, 'vault event');
-      return entry;
+      const [entry] = await logAll([event]);
+      return entry as EventEntry;
     },
+    logAll,
   };
+
+  async function logAll(events: readonly VaultEvent[]): Promise<EventEntry[]> {
+    const entries = await appendEvents(home, events);
+    for (const { seq, action, serverId, keyId, fingerprint } of entries) {
+      // Each entry passed the secret guard: ids and fingerprints only.
+      logger.info({ seq, action, serverId, keyId, fingerprint }, 'vault event');
+    }
+    return entries;
+  }
 }

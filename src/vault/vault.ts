@@ -11,11 +11,13 @@ import {
   markRevoked,
   readSecret,
   recordVerification,
+  recordVerifications,
   storeKey,
   updateKey,
   type KeyPatch,
   type NewKey,
   type SecretPurpose,
+  type VerificationRecord,
 } from './key-operations';
 import { ensureHome } from './lock';
 import { readMetadata, updateMetadata } from './metadata-store';
@@ -67,6 +69,10 @@ export interface Vault {
     id: string,
     verification: z.input<typeof Verification>,
   ): Promise<KeyRecord>;
+  /** Many at once: one metadata write, one log append; skips deleted keys. */
+  recordVerifications(
+    records: readonly VerificationRecord[],
+  ): Promise<KeyRecord[]>;
   /** Keeps the record (revokedAt set), drops the secret. */
   markRevoked(id: string): Promise<KeyRecord>;
   /** Removes the key from the keychain and the metadata. */
@@ -113,6 +119,7 @@ export async function openVault(
     updateKey: (id, patch) => updateKey(context, id, patch),
     recordVerification: (id, verification) =>
       recordVerification(context, id, verification),
+    recordVerifications: (records) => recordVerifications(context, records),
     markRevoked: (id) => markRevoked(context, id),
     deleteKey: (id) => deleteKey(context, id),
     reconcile: (reconcileOptions) => reconcile(context, reconcileOptions),

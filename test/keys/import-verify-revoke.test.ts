@@ -9,7 +9,7 @@ import {
   type ClientFactory,
 } from '../../src/keys';
 import { createGreenfieldClient } from '../../src/greenfield';
-import type { Vault } from '../../src/vault';
+import { KeychainError, type Vault } from '../../src/vault';
 import type { Sandbox } from '../sandbox';
 import { openTempVault, passwordOf, startRelaxedSandbox } from './fixtures';
 
@@ -170,6 +170,91 @@ describe('verifyKeys', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('verifyKeys writing its results', () => {
+  it('groups the results that arrive during a write into the next one', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const { key } = await importKey(vault, {
+        serverId,
+        secret: mint(MERCHANT, [], `grouped ${i}`),
+      });
+      ids.push(key.id);
+    }
+    // The first write waits until every key has been checked, so what
+    // arrives meanwhile has to go together in one further write.
+    let checked = 0;
+    let allChecked: () => void = () => undefined;
+    const everyKeyChecked = new Promise<void>((resolve) => {
+      allChecked = resolve;
+    });
+    const writes: number[] = [];
+    const gated: Vault = {
+      ...vault,
+      recordVerifications: async (records) => {
+        writes.push(records.length);
+        if (writes.length === 1) await everyKeyChecked;
+        return vault.recordVerifications(records);
+      },
+    };
+
+    const results = await verifyKeys(gated, ids, {
+      onProgress: ({ done, total }) => {
+        checked = done;
+        if (done === total) allChecked();
+      },
+    });
+
+    expect(checked).toBe(ids.length);
+    expect(writes.length).toBeLessThanOrEqual(2);
+    expect(writes.reduce((sum, n) => sum + n, 0)).toBe(ids.length);
+    expect(results.every((r) => r.result === 'valid')).toBe(true);
+    const stored = (await vault.metadata()).keys;
+    for (const id of ids) {
+      expect(stored.find((k) => k.id === id)?.lastVerification?.result).toBe(
+        'valid',
+      );
+    }
+  });
+
+  it('keeps the results it had when the keychain fails part-way', async () => {
+    const ids: string[] = [];
+    for (const label of ['checked first', 'checked second', 'unreadable']) {
+      const { key } = await importKey(vault, {
+        serverId,
+        secret: mint(MERCHANT, [], label),
+      });
+      ids.push(key.id);
+    }
+    const unreadable = ids[2];
+    const failing: Vault = {
+      ...vault,
+      readSecret: (id, purpose) =>
+        id === unreadable
+          ? Promise.reject(
+              new KeychainError(
+                'Secret Service (libsecret)',
+                'locked',
+                'Unlock the keyring.',
+              ),
+            )
+          : vault.readSecret(id, purpose),
+    };
+
+    await expect(
+      verifyKeys(failing, ids, { concurrencyPerServer: 1 }),
+    ).rejects.toBeInstanceOf(KeychainError);
+
+    const stored = (await vault.metadata()).keys;
+    const resultOf = (id: string | undefined) =>
+      stored.find((k) => k.id === id)?.lastVerification?.result ?? null;
+    expect([ids[0], ids[1], ids[2]].map(resultOf)).toEqual([
+      'valid',
+      'valid',
+      null,
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   SecretInEventError,
   appendEvent,
+  appendEvents,
   readEvents,
   verifyEventLog,
   vaultFiles,
@@ -183,6 +184,38 @@ describe('event log', () => {
 
     expect(events).toHaveLength(5);
     expect(await verifyEventLog(home)).toEqual({ ok: true, count: 5 });
+  });
+});
+
+describe('appendEvents', () => {
+  it('chains several entries in one write, after what was there', async () => {
+    await appendEvent(home, { action: 'server.added', serverId: 's_1' });
+
+    const written = await appendEvents(home, [
+      { action: 'key.verified', keyId: 'k_1', details: { result: 'valid' } },
+      { action: 'key.verified', keyId: 'k_2', details: { result: 'error' } },
+    ]);
+
+    expect(written.map((entry) => entry.seq)).toEqual([2, 3]);
+    expect((await readEvents(home)).map((entry) => entry.keyId)).toEqual([
+      undefined,
+      'k_1',
+      'k_2',
+    ]);
+    expect(await verifyEventLog(home)).toEqual({ ok: true, count: 3 });
+    await appendEvent(home, { action: 'key.revealed', keyId: 'k_2' });
+    expect(await verifyEventLog(home)).toEqual({ ok: true, count: 4 });
+  });
+
+  it('writes none of them when one is refused', async () => {
+    await expect(
+      appendEvents(home, [
+        { action: 'key.verified', keyId: 'k_1' },
+        { action: 'key.created', details: { apiKey: 'x' } },
+      ]),
+    ).rejects.toBeInstanceOf(SecretInEventError);
+
+    expect(await readEvents(home)).toEqual([]);
   });
 });
 

@@ -263,6 +263,55 @@ describe('vault keys', () => {
     expect(agreed.lastVerification?.previousPermissions).toBeNull();
   });
 
+  it('records many verifications in one metadata write and one log append', async () => {
+    const shop = await addShop();
+    const first = await vault.storeKey(keyFor(shop.id));
+    const second = await vault.storeKey(keyFor(shop.id));
+    const gone = await vault.storeKey(keyFor(shop.id));
+    await vault.deleteKey(gone.id);
+    const before = (await vault.events()).length;
+    const at = new Date().toISOString();
+
+    const written = await vault.recordVerifications([
+      {
+        keyId: first.id,
+        verification: {
+          at,
+          result: 'valid',
+          permissions: ['btcpay.store.canviewinvoices:StoreC'],
+        },
+      },
+      { keyId: gone.id, verification: { at, result: 'unknown-key' } },
+      { keyId: second.id, verification: { at, result: 'unknown-key' } },
+    ]);
+
+    expect(written.map((key) => key.id)).toEqual([first.id, second.id]);
+    const stored = (await vault.metadata()).keys;
+    expect(stored.find((k) => k.id === first.id)).toMatchObject({
+      grantedPermissions: ['btcpay.store.canviewinvoices:StoreC'],
+      lastVerification: { result: 'valid' },
+    });
+    expect(
+      stored.find((k) => k.id === second.id)?.lastVerification?.result,
+    ).toBe('unknown-key');
+    const logged = (await vault.events()).slice(before);
+    expect(logged.map((e) => [e.action, e.keyId])).toEqual([
+      ['key.verified', first.id],
+      ['key.verified', second.id],
+    ]);
+    expect(await vault.verifyLog()).toMatchObject({ ok: true });
+  });
+
+  it('refuses to record a verification for a key that is not stored', async () => {
+    await expect(
+      vault.recordVerification(newKeyId(), {
+        at: new Date().toISOString(),
+        result: 'valid',
+        permissions: [],
+      }),
+    ).rejects.toMatchObject({ code: 'key-not-found' });
+  });
+
   it("records a verification and takes the server's permissions", async () => {
     const shop = await addShop();
     const key = await vault.storeKey(keyFor(shop.id));
