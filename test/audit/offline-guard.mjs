@@ -6,6 +6,7 @@
 // loaded, so a test can tell whether the keychain was approached at all.
 import dgram from 'node:dgram';
 import dns from 'node:dns';
+import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 
 function refuse(what) {
@@ -24,10 +25,27 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
   localSockets.push(socketPath);
   return connect.apply(this, args);
 };
-dns.lookup = () => refuse('a DNS lookup');
-dns.promises.lookup = () => refuse('a DNS lookup');
+// Every way to ask a name server, callback or promise, module function or
+// Resolver method: lookup, lookupService, reverse and all the resolve*.
+const asksNameServer = (name) =>
+  name.startsWith('lookup') || name.startsWith('resolve') || name === 'reverse';
+const dnsApis = [
+  dns,
+  dns.promises,
+  dns.Resolver.prototype,
+  dns.promises.Resolver.prototype,
+];
+for (const api of dnsApis) {
+  for (const name of Object.getOwnPropertyNames(api)) {
+    if (asksNameServer(name) && typeof api[name] === 'function') {
+      api[name] = () => refuse(`a DNS query (${name})`);
+    }
+  }
+}
 dgram.Socket.prototype.send = () => refuse('a datagram');
 globalThis.fetch = () => refuse('a fetch');
+// `import { resolve4 } from 'node:dns'` sees the patched functions too.
+syncBuiltinESMExports();
 
 const nativeModules = [];
 const dlopen = process.dlopen;
