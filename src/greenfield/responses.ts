@@ -39,18 +39,31 @@ export function parseAnswer<Schema extends z.ZodType>(
 }
 
 /**
- * Accepts a 2xx answer whose body does not matter (BTCPay's DELETEs answer
- * 200 with an empty body). An HTML page is refused: a web page answering 200
- * to anything must not make a revocation look confirmed.
+ * Accepts the empty 2xx answer BTCPay gives its DELETEs. Any body at all (a web
+ * page, JSON, broken JSON) is refused: something other than BTCPay answered,
+ * so the change must not be reported as done.
  */
 export function expectNoContent(raw: RawResponse, exchange: Exchange): void {
   if (raw.status < 200 || raw.status >= 300) {
     throw errorFromAnswer(raw, exchange);
   }
   const body = readBody(raw);
+  if (body.type === 'empty') return;
   if (body.type === 'html' || body.type === 'other') {
     throw unreadableSuccess(raw, body);
   }
+  throw new GreenfieldError('invalid-response', {
+    message:
+      body.type === 'json'
+        ? 'The server answered with content where BTCPay Server answers ' +
+          'with nothing, so it is not certain the change was made.'
+        : 'The server sent a damaged answer (broken JSON), so it is not ' +
+          'certain the change was made.',
+    nextStep:
+      'Check the key list on the server (Account → API Keys in BTCPay) and ' +
+      'try again; if the address is not your BTCPay Server, correct it.',
+    status: raw.status,
+  });
 }
 
 function unreadableSuccess(raw: RawResponse, body: Body): GreenfieldError {

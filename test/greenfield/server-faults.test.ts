@@ -29,6 +29,20 @@ beforeAll(async () => {
   };
 });
 afterEach(() => sandbox.admin.setFault(null));
+
+function storedKeys(email: string): string[] {
+  return sandbox.admin.keysOf(email).map((key) => key.apiKey);
+}
+
+function adminAuth(): GreenfieldAuth {
+  const admin = sandbox.users.find((user) => user.role === 'admin')!;
+  return {
+    kind: 'token',
+    apiKey: sandbox.admin.mintKey(admin.email, [
+      'btcpay.server.canmanageusers',
+    ]),
+  };
+}
 afterAll(() => sandbox.close());
 
 const locals: LocalServer[] = [];
@@ -76,22 +90,29 @@ describe('not a BTCPay server', () => {
     expect(JSON.stringify(error)).not.toContain(keyToRevoke);
   });
 
-  it('says so when a web page answers 200', async () => {
-    const webPage = await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end('<!doctype html><title>My blog</title>');
-    });
-    const error = await failureOf(webPage.health());
-    expectKind(error, 'not-btcpay');
+  it('says so when a web page answers 200 on the API', async () => {
+    sandbox.admin.setFault({ kind: 'html-page', paths: ['/api/', '/misc/'] });
+    for (const answer of [
+      failureOf(client.health()),
+      failureOf(client.currentUser(auth)),
+      failureOf(client.permissionsMetadata(auth)),
+    ]) {
+      const error = await answer;
+      expectKind(error, 'not-btcpay');
+      expect(error.status).toBe(200);
+      expect(error.message).toMatch(/web page/);
+    }
   });
 
   it('does not take a web page answering 200 as a confirmed revocation', async () => {
-    const webPage = await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/html' });
-      response.end('<html><body>Welcome</body></html>');
-    });
-    const error = await failureOf(webPage.revokeCurrentApiKey('d'.repeat(40)));
-    expectKind(error, 'not-btcpay');
+    const merchant = sandbox.users.find((user) => user.role === 'merchant')!;
+    const apiKey = sandbox.admin.mintKey(merchant.email, [], 'page-answered');
+    sandbox.admin.setFault({ kind: 'html-page', paths: ['/api/v1/api-keys'] });
+    expectKind(
+      await failureOf(client.revokeCurrentApiKey(apiKey)),
+      'not-btcpay',
+    );
+    expect(storedKeys(merchant.email)).toContain(apiKey);
   });
 
   it('says so when the answer is plain text', async () => {
@@ -119,6 +140,45 @@ describe('server errors and broken answers', () => {
     const error = await failureOf(client.currentApiKey('e'.repeat(40)));
     expectKind(error, 'invalid-response');
     expect(error.status).toBe(200);
+  });
+
+  it('refuses a revocation answered with broken JSON, and the key is still on the server', async () => {
+    const merchant = sandbox.users.find((user) => user.role === 'merchant')!;
+    const apiKey = sandbox.admin.mintKey(merchant.email, [], 'still-here');
+    sandbox.admin.setFault({ kind: 'invalid-json', paths: ['/api/v1/'] });
+
+    const failures = [
+      await failureOf(client.revokeCurrentApiKey(apiKey)),
+      await failureOf(client.revokeApiKey(auth, apiKey)),
+      await failureOf(
+        client.revokeUserApiKey(adminAuth(), merchant.email, apiKey),
+      ),
+    ];
+    for (const error of failures) {
+      expectKind(error, 'invalid-response');
+      expect(error.message).toMatch(/not certain/);
+      expect(error.message).not.toMatch(/\brevoked\b/i);
+    }
+    expect(storedKeys(merchant.email)).toContain(apiKey);
+
+    sandbox.admin.setFault(null);
+    await client.revokeCurrentApiKey(apiKey);
+    expect(storedKeys(merchant.email)).not.toContain(apiKey);
+  });
+
+  it('refuses a revocation answered with a JSON body instead of nothing', async () => {
+    const keyToRevoke = 'f'.repeat(40);
+    const swaggerLike = await serve((_request, response) =>
+      answerJson(response, 200, {
+        apiKey: keyToRevoke,
+        label: 'revoked?',
+        permissions: [],
+      }),
+    );
+    const error = await failureOf(swaggerLike.revokeCurrentApiKey(keyToRevoke));
+    expectKind(error, 'invalid-response');
+    expect(error.status).toBe(200);
+    expect(JSON.stringify(error)).not.toContain(keyToRevoke);
   });
 
   it('reports JSON of the wrong shape as an invalid answer', async () => {
