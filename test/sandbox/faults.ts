@@ -58,6 +58,15 @@ export async function applyFault(
         `${request.baseUrl}login?ReturnUrl=${encodeURIComponent(request.raw.url ?? '/')}`,
       );
       return true;
+    case 'html-page':
+      // A website (or a parked domain) at the address: 200 and a web page,
+      // whatever the path, the way a plain web server answers.
+      sendHtml(
+        response,
+        200,
+        page('Welcome', '<h1>Welcome to our shop</h1><p>Coming soon.</p>'),
+      );
+      return true;
     case 'rate-limit':
       response.writeHead(429, {
         'retry-after': '60',

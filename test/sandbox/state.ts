@@ -12,6 +12,7 @@ export interface SandboxFault {
     | 'drop-connection'
     | 'invalid-json'
     | 'html-login'
+    | 'html-page'
     | 'rate-limit';
   /** Path prefixes below the base path (e.g. '/api/v1/stores'); all if absent. */
   paths?: string[];
