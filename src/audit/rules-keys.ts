@@ -1,4 +1,5 @@
 import type { KeyRecord, Verification } from '../vault/schema';
+import type { RuleId } from './report-schema';
 import {
   dayOf,
   daysSince,
@@ -95,21 +96,13 @@ const CAPABILITIES: Record<
 /**
  * The manager key is unrestricted by design, so it gets its own finding
  * instead of `unrestricted`; an unrestricted key already covers the narrower
- * risks, so they are not repeated for it.
+ * risks, so they are not repeated for it. The shorthand holds only while the
+ * broader rule is on: with it switched off in audit.json, the next rule down
+ * speaks, so switching off `unrestricted` never hides that a key can
+ * administer the server or move funds.
  */
 function capabilityFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
-  const classes = ctx.risksOf(key.grantedPermissions);
-  const rules: (keyof typeof CAPABILITIES)[] = isManagerKey(
-    key,
-    ctx.serversById,
-  )
-    ? ['manager-key']
-    : classes.includes('unrestricted')
-      ? ['unrestricted']
-      : (['server-admin', 'moves-funds', 'all-stores'] as const).filter(
-          (risk) => classes.includes(risk),
-        );
-
+  const rules = capabilityRules(key, ctx);
   const name = keyName(key);
   const server = serverName(key.serverId, ctx.serversById);
   return rules.map((rule) => ({
@@ -119,6 +112,25 @@ function capabilityFindings(key: KeyRecord, ctx: RuleContext): DraftFinding[] {
     explanation: CAPABILITIES[rule].explanation,
     fix: CAPABILITIES[rule].fix,
   }));
+}
+
+/** The capability rules that speak for a key, broadest enabled rule first. */
+function capabilityRules(
+  key: KeyRecord,
+  ctx: RuleContext,
+): (keyof typeof CAPABILITIES)[] {
+  const enabled = (rule: RuleId) => !ctx.config.disabledRules.includes(rule);
+  const classes = ctx.risksOf(key.grantedPermissions);
+
+  if (isManagerKey(key, ctx.serversById) && enabled('manager-key')) {
+    return ['manager-key'];
+  }
+  if (classes.includes('unrestricted') && enabled('unrestricted')) {
+    return ['unrestricted'];
+  }
+  return (['server-admin', 'moves-funds', 'all-stores'] as const).filter(
+    (risk) => classes.includes(risk),
+  );
 }
 
 function verificationFindings(

@@ -322,6 +322,45 @@ describe('audit settings', () => {
     ]);
     expect(report.config.disabledRules).toEqual(['all-stores']);
   });
+
+  const capabilityRulesOf = (key: KeyRecord, disabledRules: RuleId[]) =>
+    runAudit({
+      metadata: metadataOf([server({ managerKeyId: 'k-manager' })], [key]),
+      events: [],
+      logVerification: LOG_OK,
+      config: { disabledRules },
+      now: NOW,
+    })
+      .findings.map((f) => f.rule)
+      .sort();
+
+  it('still reports what an unrestricted key can do when `unrestricted` is off', () => {
+    const key = cleanKey('k-root', { grantedPermissions: ['unrestricted'] });
+    expect(capabilityRulesOf(key, [])).toEqual(['unrestricted']);
+    expect(capabilityRulesOf(key, ['unrestricted'])).toEqual([
+      'all-stores',
+      'moves-funds',
+      'server-admin',
+    ]);
+    expect(capabilityRulesOf(key, ['unrestricted', 'moves-funds'])).toEqual([
+      'all-stores',
+      'server-admin',
+    ]);
+  });
+
+  it('falls back from `manager-key` to what the manager key can do', () => {
+    const manager = cleanKey('k-manager', {
+      grantedPermissions: ['unrestricted'],
+      isManager: true,
+    });
+    expect(capabilityRulesOf(manager, [])).toEqual(['manager-key']);
+    expect(capabilityRulesOf(manager, ['manager-key'])).toEqual([
+      'unrestricted',
+    ]);
+    expect(capabilityRulesOf(manager, ['manager-key', 'unrestricted'])).toEqual(
+      ['all-stores', 'moves-funds', 'server-admin'],
+    );
+  });
 });
 
 describe('audit summary', () => {
