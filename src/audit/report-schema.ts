@@ -144,9 +144,21 @@ export const AuditReport = z.object({
 });
 export type AuditReport = z.infer<typeof AuditReport>;
 
-/** The JSON Schema of the report, for tools outside TypeScript. */
+/**
+ * The JSON Schema of the report, for tools outside TypeScript: what
+ * `btcpay-keys audit --schema` prints and docs/audit-report.schema.json holds.
+ */
 export function auditReportJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(AuditReport, { target: 'draft-2020-12' });
+  const { $schema, ...rest } = z.toJSONSchema(AuditReport, {
+    target: 'draft-2020-12',
+  });
+  return {
+    $schema,
+    title: `BTCPay Key Manager audit report, schema version ${AUDIT_REPORT_VERSION}`,
+    description:
+      'What `btcpay-keys audit --json` writes. docs/audit.md explains each field.',
+    ...rest,
+  };
 }
 
 /** True when `severity` is at or above `threshold`. */

@@ -4,6 +4,7 @@ import {
   AuditConfigError,
   AuditMetadataError,
   atOrAbove,
+  auditReportJsonSchema,
   loadAuditInputs,
   renderCsvReport,
   renderJsonReport,
@@ -27,6 +28,7 @@ export interface AuditCommandOptions {
   out?: string;
   failOn?: Severity;
   keychain?: boolean;
+  schema?: boolean;
 }
 
 /** `btcpay-keys audit`: the offline audit, for people and scheduled checks. */
@@ -55,7 +57,15 @@ export const registerAuditCommand: RegisterCommands = (program, context) => {
       'also list keychain entries (names only) to find missing or ' +
         'leftover secrets',
     )
+    .option(
+      '--schema',
+      'print the JSON Schema of the --json report and exit, without auditing',
+    )
     .action(async (options: AuditCommandOptions) => {
+      if (options.schema) {
+        await writeSchema(options, context);
+        return;
+      }
       await runAuditCommand(options, context);
     });
 };
@@ -101,6 +111,20 @@ export async function runAuditCommand(
     }
   }
   return report;
+}
+
+/** Writes the report's JSON Schema, to stdout or `--out`. */
+async function writeSchema(
+  options: AuditCommandOptions,
+  context: CliContext,
+): Promise<void> {
+  const text = `${JSON.stringify(auditReportJsonSchema(), null, 2)}\n`;
+  if (options.out) {
+    await writeFileAtomic(options.out, text, { mode: 0o644 });
+    note(context, `Wrote the audit report schema to ${options.out}.`);
+  } else {
+    context.stdout.write(text);
+  }
 }
 
 async function loadInputs(
