@@ -122,6 +122,8 @@ function keyCovers(
 export interface ConsentItem {
   permission: string;
   policy: string;
+  /** The title BTCPay shows, or the policy itself when it has none. */
+  title: string;
   checked: boolean;
   /** Requested: shown ticked and cannot be unticked. */
   requested: boolean;
@@ -156,6 +158,7 @@ export function consentItems(
     return {
       permission,
       policy,
+      title: defined.get(policy)?.title ?? policy,
       checked: true,
       requested: true,
       unavailable: serverOnly,
@@ -170,6 +173,7 @@ export function consentItems(
     shown.push({
       permission: policy,
       policy,
+      title: defined.get(policy)?.title ?? policy,
       checked: false,
       requested: false,
       unavailable: false,

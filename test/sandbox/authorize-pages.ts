@@ -15,7 +15,6 @@ import {
   storeChoicePage,
   type FormContext,
 } from './authorize-views';
-import { policiesForVersion, POLICIES } from './hierarchy';
 import { page } from './html';
 import { redirect, sendHtml, type SandboxRequest } from './http-util';
 import type { SandboxKey } from './keys';
@@ -91,7 +90,7 @@ function showConsentOrReuse(
     return sendHtml(response, 500, page('Error', '<h1>An error occurred</h1>'));
   }
   if (reuse) return sendHtml(response, 200, confirmPage(ctx, reuse));
-  const defined = policiesForVersion(state.settings.version);
+  const defined = state.definedPolicies();
   const items = consentItems(ctx.request, user, defined, ctx.storeId);
   sendHtml(
     response,
@@ -131,7 +130,7 @@ function approve(
   form: URLSearchParams,
   user: SandboxUser,
 ): void {
-  const defined = policiesForVersion(state.settings.version);
+  const defined = state.definedPolicies();
   const items = consentItems(ctx.request, user, defined, ctx.storeId);
   const label = form.get('Label') ?? '';
   const blocked = ctx.request.strict
@@ -140,7 +139,7 @@ function approve(
   if (blocked.length > 0) {
     const errors = blocked.map(
       (item) =>
-        `The permission '${POLICIES.get(item.policy)?.title ?? item.policy}' is required for this application.`,
+        `The permission '${item.title}' is required for this application.`,
     );
     return sendHtml(response, 200, consentPage(ctx, items, label, errors));
   }
@@ -169,10 +168,7 @@ function handlePost(
   const command = form.get('command');
   if (command === 'cancel')
     return redirect(response, `${request.baseUrl}account/apikeys`);
-  const authorize = readAuthorizeRequest(
-    form,
-    policiesForVersion(state.settings.version),
-  );
+  const authorize = readAuthorizeRequest(form, state.definedPolicies());
   const storeId = form.get('StoreId');
   const ownStores = state.storesOf(user.id);
   const validStore = ownStores.some((store) => store.id === storeId)
@@ -223,7 +219,7 @@ export function handleAuthorizePages(
   }
   const authorize = readAuthorizeRequest(
     request.query,
-    policiesForVersion(state.settings.version),
+    state.definedPolicies(),
   );
   const ctx = context(state, request, response, authorize, null);
   if (needsStoreChoice(authorize)) {

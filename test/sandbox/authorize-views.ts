@@ -3,7 +3,6 @@ import {
   type AuthorizeRequest,
   type ConsentItem,
 } from './authorize-model';
-import { POLICIES } from './hierarchy';
 import { escapeHtml, hidden, page } from './html';
 import type { SandboxKey } from './keys';
 import { formatPermission } from './permission-strings';
@@ -74,7 +73,7 @@ ${cancelButton}
 }
 
 function itemHtml(item: ConsentItem, strict: boolean): string {
-  const title = POLICIES.get(item.policy)?.title ?? item.policy;
+  const { title } = item;
   const id = `Permission_${item.permission.replace(/[^a-zA-Z0-9]/g, '_')}`;
   // Under strict=false requested boxes stay clickable, but the POST forces them back on.
   const locked = strict;

@@ -34,7 +34,7 @@ const TABLE: [string, string, string[], string?][] = [
       'btcpay.impersonation.canimpersonate',
     ],
   ],
-  ['btcpay.impersonation.canimpersonate', 'Can impersonate users', []],
+  ['btcpay.impersonation.canimpersonate', 'Can impersonate users', [], '2.3.8'],
   [`${U}canviewprofile`, 'View your profile', []],
   [`${U}canmodifyprofile`, 'Manage your profile', [`${U}canviewprofile`]],
   [`${U}candeleteuser`, 'Delete user', []],
@@ -238,15 +238,44 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** The policies a server of `version` defines (later additions left out). */
+/**
+ * A policy a third-party plugin registers. Like BTCPay, the sandbox attaches
+ * it under `parents`, or under `unrestricted` when it names none.
+ */
+export interface SandboxPluginPolicy {
+  name: string;
+  title: string;
+  children?: string[];
+  parents?: string[];
+}
+
+/** Plugins register policies from 2.3.6 ("Pluginize permissions"). */
+const PLUGIN_POLICIES_FROM = '2.3.6';
+
+/**
+ * The policies a server of `version` defines: later additions left out, and
+ * the plugins' policies wired into the hierarchy where the version allows.
+ */
 export function policiesForVersion(
   version: string,
+  plugins: readonly SandboxPluginPolicy[] = [],
 ): ReadonlyMap<string, SandboxPolicy> {
   const defined = new Map<string, SandboxPolicy>();
   for (const [name, policy] of POLICIES) {
     if (!policy.addedIn || compareVersions(version, policy.addedIn) >= 0) {
-      defined.set(name, policy);
+      defined.set(name, { ...policy, children: [...policy.children] });
     }
+  }
+  if (compareVersions(version, PLUGIN_POLICIES_FROM) < 0) return defined;
+
+  for (const plugin of plugins) {
+    const { name, title, children = [] } = plugin;
+    defined.set(name, { name, title, children: [...children] });
+  }
+  for (const plugin of plugins) {
+    const parents = plugin.parents?.length ? plugin.parents : ['unrestricted'];
+    for (const parent of parents)
+      defined.get(parent)?.children.push(plugin.name);
   }
   return defined;
 }

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import type { SandboxPluginPolicy } from './hierarchy';
 import type { BasicRateLimit } from './rate-limit';
 import { createSandboxServer } from './server';
 import { SandboxState, type RecordedRequest, type SandboxFault } from './state';
 import { storeInfo } from './stores';
 import { LOCKOUT_MS, userInfo, type SandboxUserInfo } from './users';
 
+export type { SandboxPluginPolicy } from './hierarchy';
 export type { RecordedRequest, SandboxFault } from './state';
 export type { SandboxUserInfo, SandboxUserRole } from './users';
 
@@ -24,6 +26,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Basic-auth throttle per client address; default 5 a minute, burst 3. */
   basicRateLimit?: BasicRateLimit;
+  /** Policies a third-party plugin registers (served from 2.3.6). */
+  pluginPolicies?: SandboxPluginPolicy[];
 }
 
 /** A key as the sandbox stores it, including what no API exposes. */
@@ -114,6 +118,7 @@ export async function startSandbox(
     tls: options.tls ?? false,
     latencyMs: options.latencyMs ?? 0,
     basicRateLimit: options.basicRateLimit ?? { perMinute: 5, burst: 3 },
+    pluginPolicies: options.pluginPolicies ?? [],
   });
   const server = createSandboxServer(state);
   await new Promise<void>((resolve, reject) => {

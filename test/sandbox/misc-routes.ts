@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { authenticate } from './auth';
-import { descendantsOf, policiesForVersion } from './hierarchy';
+import { descendantsOf, type SandboxPolicy } from './hierarchy';
 import {
   sendEmpty,
   sendJson,
@@ -12,8 +12,9 @@ import { loggedInUserId } from './session';
 import type { SandboxState } from './state';
 
 /** The body of GET /misc/permissions: each policy with all it includes. */
-export function permissionsMetadata(version: string): unknown[] {
-  const defined = policiesForVersion(version);
+export function permissionsMetadata(
+  defined: ReadonlyMap<string, SandboxPolicy>,
+): unknown[] {
   return [...defined.keys()].sort().map((name) => ({
     name,
     included: descendantsOf(name, defined),
@@ -45,6 +46,6 @@ export function handleMisc(
     }
     return true;
   }
-  sendJson(response, 200, permissionsMetadata(state.settings.version));
+  sendJson(response, 200, permissionsMetadata(state.definedPolicies()));
   return true;
 }

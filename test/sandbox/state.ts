@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { KeyStore } from './keys';
+import {
+  policiesForVersion,
+  type SandboxPolicy,
+  type SandboxPluginPolicy,
+} from './hierarchy';
 import { ClientRateLimiter, type BasicRateLimit } from './rate-limit';
 import { newStoreId, type SandboxStore } from './stores';
 import { createSeedUsers, findUser, type SandboxUser } from './users';
@@ -38,6 +43,8 @@ export interface SandboxSettings {
   tls: boolean;
   latencyMs: number;
   basicRateLimit: BasicRateLimit;
+  /** Policies third-party plugins add on top of the version's own. */
+  pluginPolicies: readonly SandboxPluginPolicy[];
 }
 
 /** A browser session: the logged-in user and a one-shot status message. */
@@ -66,6 +73,14 @@ export class SandboxState {
     const first = this.addStore(merchant.email, 'Merchant Main Store');
     this.addStore(merchant.email, 'Merchant Second Store');
     this.store(first).members.set(this.user('guest@sandbox.test').id, 'Guest');
+  }
+
+  /** Every policy this server defines: its version's, plus the plugins'. */
+  definedPolicies(): ReadonlyMap<string, SandboxPolicy> {
+    return policiesForVersion(
+      this.settings.version,
+      this.settings.pluginPolicies,
+    );
   }
 
   /** The sandbox clock: real time plus whatever tests advanced it by. */
