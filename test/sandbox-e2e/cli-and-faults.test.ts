@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -11,6 +13,89 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 let sandbox: Sandbox | undefined;
 afterEach(() => sandbox?.close());
+
+/** The sandbox command exactly as README.md's walk-through shows it. */
+function documentedSandboxCommand(): string {
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const line = readme
+    .split('\n')
+    .find((text) => /^npm run\b.*\bsandbox\b/.test(text));
+  if (!line)
+    throw new Error('README.md shows no command that starts the sandbox');
+  return line.replace(/#.*$/, '').trim();
+}
+
+/** Every line of the docs that runs the sandbox through npm. */
+function sandboxCommandsInDocs(): { file: string; line: string }[] {
+  const files = [
+    'README.md',
+    'test/sandbox/README.md',
+    ...readdirSync(path.join(repoRoot, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+  ];
+  return files.flatMap((file) =>
+    readFileSync(path.join(repoRoot, file), 'utf8')
+      .split('\n')
+      .filter((line) => /\bnpm run\b.*\bsandbox\b/.test(line))
+      .map((line) => ({ file, line: line.trim() })),
+  );
+}
+
+/** Runs a shell-free command line from `repoRoot` in its own process group. */
+function runDocumented(commandLine: string) {
+  const [command, ...args] = commandLine.split(/\s+/);
+  // A user's shell has none of the npm settings an outer `npm test` exports.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^npm_config_(loglevel|silent|json|parseable)$/i.test(name),
+    ),
+  );
+  return spawn(command!, args, {
+    cwd: repoRoot,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+describe('the documented sandbox command', () => {
+  it('is written the same way everywhere the docs show it', () => {
+    const documented = documentedSandboxCommand();
+    expect(documented).toBe('npm run --silent sandbox -- --port 0');
+    const mentions = sandboxCommandsInDocs();
+    expect(mentions.length).toBeGreaterThanOrEqual(3);
+    for (const { file, line } of mentions) {
+      expect(line.startsWith(documented), `${file}: ${line}`).toBe(true);
+    }
+  });
+
+  it('prints exactly one JSON line on stdout and serves until stopped', async () => {
+    const child = runDocumented(documentedSandboxCommand());
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    const firstLine = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`exited early: ${stdout}`)));
+    });
+    try {
+      await firstLine;
+      const printed = JSON.parse(stdout) as { url: string; users: unknown[] };
+      const health = await request(`${printed.url}api/v1/health`);
+      expect(await health.body.json()).toEqual({ synchronized: true });
+      expect(printed.users.length).toBeGreaterThan(0);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) {
+        await once(child, 'exit');
+      }
+    }
+    expect(stdout).toMatch(/^\{[^\n]*\}\n$/);
+  });
+});
 
 describe('npm run sandbox', () => {
   it('prints one JSON line with the URL and accounts, serves, and stops on SIGTERM', async () => {

@@ -1,5 +1,5 @@
 // Starts one sandbox from the command line for tests and demos:
-//   npm run sandbox -- --port 0 [--base-path /btcpay/] [--version 2.4.1]
+//   npm run --silent sandbox -- --port 0 [--base-path /btcpay/] [--version 2.4.1]
 //                      [--network mainnet] [--tls] [--latency-ms 50]
 // Prints one JSON line with the URL and the accounts, then serves until
 // SIGINT or SIGTERM. The passwords are printed on purpose: they are throwaway
