@@ -40,6 +40,9 @@ export const ServerAuth = z.discriminatedUnion('kind', [
 ]);
 export type ServerAuth = z.infer<typeof ServerAuth>;
 
+/** How long a key copied from the app stays on the clipboard by default. */
+export const CLIPBOARD_CLEAR_SECONDS = 30;
+
 /** What the user asks BTCPay for in the browser authorize flow. */
 export const AuthorizeRequest = z.object({
   serverId: z.string().min(1),
@@ -134,7 +137,13 @@ export const operations = {
   },
   copyKey: {
     request: keyRef,
-    response: resultOf(z.object({ clearsAt: z.string() })),
+    response: resultOf(
+      z.object({
+        clearsAt: z.string(),
+        /** How long the key stays on the clipboard, for the notice. */
+        clearsAfterSeconds: z.number().int().nonnegative(),
+      }),
+    ),
   },
   revokeKey: {
     request: keyRef,
@@ -160,7 +169,12 @@ export const operations = {
       limit: z.number().int().positive().max(5000).default(500),
     }),
     response: resultOf(
-      z.object({ events: z.array(EventView), chainIntact: z.boolean() }),
+      z.object({
+        events: z.array(EventView),
+        /** How many entries match the query, shown or not. */
+        matching: z.number().int(),
+        chainIntact: z.boolean(),
+      }),
     ),
   },
   getSettings: { request: none, response: resultOf(Settings) },

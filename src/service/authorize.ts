@@ -117,7 +117,7 @@ export function authorizeHandlers(context: ServiceContext): {
       },
       manager: request.manager,
       openBrowser: async (url) => {
-        await context.openBrowser(url);
+        await context.openBrowser(url, { serverUrl: server.baseUrl });
         return true;
       },
       onAuthorizeUrl: (url) => announce(url),

@@ -1,12 +1,13 @@
 import type { ServiceContext } from './context';
 
 /**
- * Puts a key on the clipboard and takes it off again after a while, unless
- * the user copied something else meanwhile: their own clipboard is never
- * wiped.
+ * Puts a key on the clipboard and takes it off again after a while, or when
+ * the app quits first, unless the user copied something else meanwhile:
+ * their own clipboard is never wiped.
  */
 export class ClipboardGuard {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private pending: { keyId: string; secret: string } | null = null;
 
   constructor(private readonly context: ServiceContext) {}
 
@@ -17,23 +18,31 @@ export class ClipboardGuard {
     const clearsAt = new Date(
       this.context.now().getTime() + this.context.clipboardClearMs,
     );
+    this.pending = { keyId, secret };
     this.context.emit({ type: 'clipboard', state: 'copied', keyId });
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.clearIfStill(keyId, secret);
+      void this.clearPending();
     }, this.context.clipboardClearMs);
     return clearsAt;
   }
 
-  private async clearIfStill(keyId: string, secret: string): Promise<void> {
+  private async clearPending(): Promise<void> {
+    const copied = this.pending;
+    this.pending = null;
+    if (!copied) return;
     try {
-      if ((await this.context.clipboard.read()) === secret) {
+      if ((await this.context.clipboard.read()) === copied.secret) {
         await this.context.clipboard.write('');
       }
-      this.context.emit({ type: 'clipboard', state: 'cleared', keyId });
+      this.context.emit({
+        type: 'clipboard',
+        state: 'cleared',
+        keyId: copied.keyId,
+      });
     } catch (error) {
       this.context.logger.warn(
-        { keyId, error: String(error) },
+        { keyId: copied.keyId, error: String(error) },
         'could not clear the clipboard',
       );
     }
@@ -44,8 +53,12 @@ export class ClipboardGuard {
     this.timer = null;
   }
 
-  /** Stops the pending clearing (the app is quitting). */
-  close(): void {
+  /**
+   * The app is quitting: clears the clipboard now if it still holds the
+   * copied key, instead of leaving it there after the app is gone.
+   */
+  async close(): Promise<void> {
     this.cancelTimer();
+    await this.clearPending();
   }
 }

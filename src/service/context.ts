@@ -1,4 +1,4 @@
-import type { AppEvent } from '../contract';
+import { CLIPBOARD_CLEAR_SECONDS, type AppEvent } from '../contract';
 import type { ClientFactory } from '../keys/clients';
 import type { Logger } from '../log/logger';
 import type { Vault } from '../vault';
@@ -12,8 +12,11 @@ export interface ServiceDeps {
   logger: Logger;
   /** Pushes progress and notices to the UI. */
   emit: (event: AppEvent) => void;
-  /** Opens a checked http(s) authorize URL in the system browser. */
-  openBrowser: (url: string) => Promise<void>;
+  /**
+   * Opens a BTCPay authorize URL in the system browser; `flow` names the
+   * server the flow started with, so the host can check the URL is on it.
+   */
+  openBrowser: (url: string, flow?: { serverUrl: string }) => Promise<void>;
   clipboard: {
     write: (text: string) => void | Promise<void>;
     read: () => string | Promise<string>;
@@ -35,7 +38,7 @@ export function serviceContext(deps: ServiceDeps): ServiceContext {
   return {
     ...deps,
     clientFor: deps.clientFor,
-    clipboardClearMs: deps.clipboardClearMs ?? 30_000,
+    clipboardClearMs: deps.clipboardClearMs ?? CLIPBOARD_CLEAR_SECONDS * 1000,
     now: deps.now ?? (() => new Date()),
   };
 }

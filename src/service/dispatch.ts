@@ -1,4 +1,5 @@
 import {
+  AppEvent,
   fail,
   operations,
   type ContractHandlers,
@@ -33,4 +34,14 @@ export async function dispatchOperation(
 /** True when `name` is an operation of the contract. */
 export function isOperationName(name: string): name is OperationName {
   return Object.hasOwn(operations, name);
+}
+
+/**
+ * An event parsed with the contract's schema before it is pushed to the page,
+ * as answers are: fields the contract does not name are dropped, and null
+ * means the event breaks the contract and must not be sent.
+ */
+export function checkAppEvent(event: unknown): AppEvent | null {
+  const parsed = AppEvent.safeParse(event);
+  return parsed.success ? parsed.data : null;
 }

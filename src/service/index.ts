@@ -19,14 +19,17 @@ import { serverHandlers, type StoreNameCache } from './servers';
  */
 
 export type { ServiceDeps } from './context';
-export { dispatchOperation, isOperationName } from './dispatch';
+export { checkAppEvent, dispatchOperation, isOperationName } from './dispatch';
 
 /** A running service: its handlers plus what the host feeds it. */
 export interface KeyManagerService {
   handlers: ContractHandlers;
   /** Queues a `btcpay-keys:` link the OS handed to the app. */
   enqueueDeepLink: (url: string) => void;
-  /** Cancels running flows and pending clipboard clearing. */
+  /**
+   * Cancels running flows and clears a copied key still on the clipboard;
+   * the host awaits it before the app exits.
+   */
   close: () => Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export function createKeyManagerService(deps: ServiceDeps): KeyManagerService {
     enqueueDeepLink: desk.enqueue,
     close: async () => {
       authorize.cancelAll();
-      clipboard.close();
+      await clipboard.close();
     },
   };
 }

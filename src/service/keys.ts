@@ -112,7 +112,10 @@ export function keyHandlers(
       answer(async () => {
         const secret = await vault.readSecret(keyId, 'copy');
         const clearsAt = await clipboard.copy(keyId, secret);
-        return { clearsAt: clearsAt.toISOString() };
+        return {
+          clearsAt: clearsAt.toISOString(),
+          clearsAfterSeconds: Math.ceil(context.clipboardClearMs / 1000),
+        };
       }),
     revokeKey: ({ keyId }) =>
       answer(async () => {

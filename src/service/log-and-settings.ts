@@ -63,12 +63,15 @@ export function logAndSettingsHandlers(
           ...metadata.keys.map((k) => [k.id, k.label] as const),
           ...metadata.servers.map((s) => [s.id, s.name] as const),
         ]);
-        const events = entries
+        const matching = entries
           .map((entry) => eventView(entry, names))
-          .filter((view) => matches(view, query.trim()))
-          .reverse()
-          .slice(0, limit);
-        return { events, chainIntact: verification.ok };
+          .filter((view) => matches(view, query.trim()));
+        const events = matching.reverse().slice(0, limit);
+        return {
+          events,
+          matching: matching.length,
+          chainIntact: verification.ok,
+        };
       }),
     getSettings: () => answer(async () => (await vault.metadata()).settings),
     saveSettings: (settings) =>
