@@ -1,15 +1,11 @@
-import { net, protocol } from 'electron';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  APP_SCHEME,
-  CONTENT_SECURITY_POLICY,
-  rendererFilePath,
-} from './security';
+import { protocol } from 'electron';
+import { APP_SCHEME } from './security';
+import { rendererFileServer } from './app-files';
 
 /**
  * Serves the built UI from `app://keys/` instead of `file://`, so the page has
- * a real origin that IPC checks and the CSP can name.
+ * a real origin that IPC checks and the CSP can name. The file mapping and
+ * headers live in app-files.ts.
  */
 
 /** Declares the app scheme standard and secure; must run before `ready`. */
@@ -30,20 +26,5 @@ export function setupAppSchemePrivileges(): void {
 
 /** Answers app-scheme requests with files of the renderer folder only. */
 export function setupAppProtocol(rendererDir: string): void {
-  protocol.handle(APP_SCHEME, async (request) => {
-    const relative = rendererFilePath(request.url);
-    if (relative === null) return new Response('Not found', { status: 404 });
-
-    const file = path.join(rendererDir, relative);
-    let response: Response;
-    try {
-      response = await net.fetch(pathToFileURL(file).toString());
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
-    const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(response.body, { status: response.status, headers });
-  });
+  protocol.handle(APP_SCHEME, rendererFileServer(rendererDir));
 }

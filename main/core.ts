@@ -7,7 +7,7 @@ import {
   type KeyManagerService,
 } from '../src/service';
 import { dataHome, openVault } from '../src/vault';
-import { isSafeExternalUrl } from './security';
+import { checkedBrowserOpener } from './external-links';
 import { openInSystemBrowser } from './window';
 
 /**
@@ -35,12 +35,7 @@ export async function setupCore(
     vault,
     logger,
     emit,
-    openBrowser: async (url) => {
-      if (!isSafeExternalUrl(url)) {
-        throw new Error('Only http(s) authorize pages are opened.');
-      }
-      await openInSystemBrowser(url);
-    },
+    openBrowser: checkedBrowserOpener(openInSystemBrowser, logger),
     clipboard: {
       write: (text) => clipboard.writeText(text),
       read: () => clipboard.readText(),

@@ -1,15 +1,30 @@
-import { app } from 'electron';
+import type { App } from 'electron';
 import path from 'node:path';
 import { DEEP_LINK_SCHEME, findDeepLink } from './security';
 
 /**
  * Collects `btcpay-keys:` links from every way the OS delivers them and hands
- * them on once the core is ready to queue them.
+ * them on once the window can show them. Electron's `app` and `process` are
+ * passed in, so tests drive this with fakes where Electron cannot run.
  */
 
 type LinkHandler = (url: string) => void;
 
-/** Buffers links that arrive before the core exists. */
+/** The parts of Electron's `app` the deep-link wiring uses. */
+export type LinkApp = Pick<
+  App,
+  'requestSingleInstanceLock' | 'on' | 'setAsDefaultProtocolClient'
+>;
+
+/** What of the process tells how the app was started. */
+export interface LaunchedProcess {
+  argv: readonly string[];
+  execPath: string;
+  /** True when Electron runs our script (`electron .`), not a packaged app. */
+  defaultApp?: boolean;
+}
+
+/** Buffers links until a handler is attached (the window has loaded). */
 export class DeepLinkInbox {
   private readonly waiting: string[] = [];
   private handler: LinkHandler | null = null;
@@ -20,7 +35,7 @@ export class DeepLinkInbox {
     else this.waiting.push(url);
   }
 
-  /** Attaches the handler and flushes every link received so far. */
+  /** Attaches the handler and flushes every link received so far, in order. */
   attach(handler: LinkHandler): void {
     this.handler = handler;
     for (const url of this.waiting.splice(0)) handler(url);
@@ -31,11 +46,21 @@ interface SecondInstanceData {
   deepLink: string | null;
 }
 
-function linkFromSecondInstance(argv: string[], data: unknown): string | null {
-  // Chromium may reorder or extend argv, so the link the second instance
-  // found in its own argv is preferred.
-  const fromData = (data as Partial<SecondInstanceData> | null)?.deepLink;
-  return typeof fromData === 'string' ? fromData : findDeepLink(argv);
+/**
+ * The link a second launch carried. Chromium may reorder or extend argv, so
+ * the link the second instance found in its own argv is preferred.
+ */
+export function linkFromSecondInstance(
+  argv: readonly string[],
+  data: unknown,
+): string | null {
+  const fromData =
+    data !== null && typeof data === 'object'
+      ? (data as Partial<SecondInstanceData>).deepLink
+      : undefined;
+  return typeof fromData === 'string' && findDeepLink([fromData])
+    ? fromData
+    : findDeepLink(argv);
 }
 
 /**
@@ -43,11 +68,13 @@ function linkFromSecondInstance(argv: string[], data: unknown): string | null {
  * first instance. Returns false when this process must quit.
  */
 export function setupSingleInstance(
+  app: LinkApp,
+  launched: LaunchedProcess,
   inbox: DeepLinkInbox,
   focusWindow: () => void,
 ): boolean {
-  const data: SecondInstanceData = { deepLink: findDeepLink(process.argv) };
-  if (!app.requestSingleInstanceLock(data)) return false;
+  const data: SecondInstanceData = { deepLink: findDeepLink(launched.argv) };
+  if (!app.requestSingleInstanceLock({ ...data })) return false;
 
   app.on('second-instance', (_event, argv, _cwd, additionalData) => {
     const link = linkFromSecondInstance(argv, additionalData);
@@ -58,16 +85,19 @@ export function setupSingleInstance(
 }
 
 /** Listens for macOS `open-url`; must run before `ready` to catch launches. */
-export function setupOpenUrl(inbox: DeepLinkInbox): void {
+export function setupOpenUrl(app: LinkApp, inbox: DeepLinkInbox): void {
   app.on('open-url', (event, url) => {
     event.preventDefault();
-    inbox.push(url);
+    if (findDeepLink([url])) inbox.push(url);
   });
 }
 
 /** Queues the link the app was started with (Windows and Linux). */
-export function setupColdStartLink(inbox: DeepLinkInbox): void {
-  const link = findDeepLink(process.argv);
+export function setupColdStartLink(
+  launched: LaunchedProcess,
+  inbox: DeepLinkInbox,
+): void {
+  const link = findDeepLink(launched.argv);
   if (link) inbox.push(link);
 }
 
@@ -75,13 +105,15 @@ export function setupColdStartLink(inbox: DeepLinkInbox): void {
  * Registers the app for `btcpay-keys:` links. In development Electron runs
  * our script, so the OS must be told both the binary and the script.
  */
-export function setupProtocolClient(): void {
-  const script = process.argv[1];
-  if (process.defaultApp && script !== undefined) {
-    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [
+export function setupProtocolClient(
+  app: LinkApp,
+  launched: LaunchedProcess,
+): boolean {
+  const script = launched.argv[1];
+  if (launched.defaultApp && script !== undefined) {
+    return app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, launched.execPath, [
       path.resolve(script),
     ]);
-  } else {
-    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
   }
+  return app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
 }

@@ -2,6 +2,7 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppEvent } from '../src/contract';
+import type { Logger } from '../src/log/logger';
 import { setupAppProtocol, setupAppSchemePrivileges } from './app-protocol';
 import { setupCore } from './core';
 import {
@@ -11,20 +12,24 @@ import {
   setupProtocolClient,
   setupSingleInstance,
 } from './deep-links';
-import { registerContractHandlers, sendAppEvent } from './ipc';
+import { registerContractHandlers } from './ipc';
+import { sendAppEvent } from './ipc-guard';
+import { closeBeforeQuit } from './quit';
 import {
   createMainWindow,
   setupContentSecurityPolicy,
   setupPermissionDenial,
 } from './window';
 
-// The Electron entry: each step in the order Electron needs it.
+// The Electron entry: each step in the order Electron needs it. The logic of
+// each step lives in a module tests can load without Electron.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', 'renderer');
 const preloadPath = path.join(here, 'preload.cjs');
 
 let mainWindow: BrowserWindow | null = null;
+let logger: Logger | null = null;
 const inbox = new DeepLinkInbox();
 
 function focusWindow(): void {
@@ -34,7 +39,7 @@ function focusWindow(): void {
 }
 
 function emit(event: AppEvent): void {
-  sendAppEvent(mainWindow, event);
+  if (logger) sendAppEvent(mainWindow, event, logger);
   if (event.type === 'deepLink') focusWindow();
 }
 
@@ -45,24 +50,28 @@ async function whenReady(): Promise<void> {
   setupAppProtocol(rendererDir);
 
   const core = await setupCore(emit);
+  logger = core.logger;
   registerContractHandlers(
     core.service.handlers,
     () => mainWindow,
     core.logger,
   );
-  inbox.attach((url) => core.service.enqueueDeepLink(url));
+  closeBeforeQuit(app, core.service.close, core.logger);
 
   mainWindow = createMainWindow(preloadPath);
-  app.on('before-quit', () => void core.service.close());
+  // Links wait in the inbox until the page can ask for them.
+  mainWindow.webContents.once('did-finish-load', () =>
+    inbox.attach((url) => core.service.enqueueDeepLink(url)),
+  );
 }
 
 setupAppSchemePrivileges();
-if (!setupSingleInstance(inbox, focusWindow)) {
+if (!setupSingleInstance(app, process, inbox, focusWindow)) {
   app.quit();
 } else {
-  setupOpenUrl(inbox);
-  setupColdStartLink(inbox);
-  setupProtocolClient();
+  setupOpenUrl(app, inbox);
+  setupColdStartLink(process, inbox);
+  setupProtocolClient(app, process);
   app.on('window-all-closed', () => app.quit());
   await whenReady().catch((error: unknown) => {
     // Nothing can be shown without the core: say why, then quit.
