@@ -2,6 +2,11 @@
 // the endpoints this project uses. The server wins: the contract checks what
 // BTCPay really sends (as the sandbox emulates it) in place of the spec text.
 // Every reason restates ../shared/greenfield/btcpay-behaviour.md.
+import {
+  authorizeConsentErrors,
+  authorizePageErrors,
+  type AnswerFacts,
+} from './authorize-answers';
 
 /** One known disagreement between BTCPay's swagger and its code. */
 export interface Disagreement {
@@ -13,7 +18,7 @@ export interface Disagreement {
   statuses?: number[];
   reason: string;
   /** What BTCPay really sends, checked instead of the spec's schema. */
-  checkBody?: (body: unknown) => string[];
+  checkBody?: (body: unknown, facts: AnswerFacts) => string[];
   /** How a request must authenticate, when it differs from the spec's security. */
   requestAuth?: 'apikey' | 'any';
 }
@@ -96,8 +101,17 @@ export const DISAGREEMENTS: readonly Disagreement[] = [
     path: '/api-keys/authorize',
     statuses: [200, 302, 307, 401],
     reason:
-      'Swagger describes a 307 with a JSON body and a 401 page; BTCPay redirects anonymous browsers to /login, answers 200 HTML and delivers the key as an auto-submitted urlencoded form POST (apiKey, userId, permissions[]), never JSON or query parameters.',
-    checkBody: () => [],
+      'Swagger describes a 307 with a JSON body and a 401 page; BTCPay redirects anonymous browsers to /login and answers every step with a 200 HTML form, never JSON.',
+    checkBody: authorizePageErrors,
+  },
+  {
+    id: 'authorize-consent-post',
+    method: 'POST',
+    path: '/api-keys/authorize',
+    statuses: [200, 302, 307, 401],
+    reason:
+      'Swagger has no POST here; BTCPay takes the consent as a form POST to the page and delivers the key as a 200 HTML page whose script auto-submits a urlencoded form (apiKey, userId, permissions[], anti-forgery token) to the redirect, never JSON or query parameters.',
+    checkBody: authorizeConsentErrors,
   },
   {
     id: 'undocumented-error-statuses',

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index';
-import { basicFor, call, type Answer } from '../sandbox-e2e/helpers';
+import {
+  basicFor,
+  call,
+  CookieClient,
+  formFields,
+  type Answer,
+} from '../sandbox-e2e/helpers';
 import { describeContract } from './describe-contract';
 import { DISAGREEMENTS } from './disagreements';
 import {
@@ -30,6 +36,26 @@ async function checked(
   );
   expect(response.errors, `${method} ${path} -> ${answer.status}`).toEqual([]);
   if (response.disagreement) applied.add(response.disagreement.id);
+  return answer;
+}
+
+/** Sends a browser request to the authorize page and checks the answer. */
+async function checkedPage(
+  browser: CookieClient,
+  method: 'GET' | 'POST',
+  path: string,
+  form?: URLSearchParams,
+): Promise<Answer> {
+  const answer = await browser.send(method, path, form);
+  const result = validateAgainstOpenApi(
+    method,
+    '/api-keys/authorize',
+    answer.status,
+    answer.text,
+    answer.headers,
+  );
+  expect(result.errors, `${method} ${path} -> ${answer.status}`).toEqual([]);
+  if (result.disagreement) applied.add(result.disagreement.id);
   return answer;
 }
 
@@ -176,15 +202,84 @@ describeContract('sandbox answers against the Greenfield OpenAPI', () => {
     expect(browser.status).toBe(302);
   });
 
-  it('matches the authorize page only through its documented disagreement', () => {
-    const result = validateAgainstOpenApi(
+  it('matches the authorize flow as BTCPay runs it: login redirect, HTML forms, a posted key', async () => {
+    const browser = new CookieClient(sandbox);
+    const query =
+      'api-keys/authorize?applicationName=Shop&permissions=btcpay.store.canviewinvoices' +
+      '&redirect=http%3A%2F%2F127.0.0.1%3A9%2Fcallback';
+    const anonymous = await checkedPage(browser, 'GET', query);
+    expect(anonymous.status).toBe(302);
+
+    await browser.logIn('merchant');
+    const consent = await checkedPage(browser, 'GET', query);
+    expect(consent.text).toContain('id="AuthorizeForm"');
+
+    const approve = formFields(consent.text, 'AuthorizeForm');
+    approve.set('command', 'authorize');
+    const delivery = await checkedPage(
+      browser,
+      'POST',
+      'api-keys/authorize',
+      approve,
+    );
+    expect(delivery.text).toContain('id="PostRedirectForm"');
+
+    const cancel = formFields(consent.text, 'AuthorizeForm');
+    cancel.set('command', 'cancel');
+    const cancelled = await checkedPage(
+      browser,
+      'POST',
+      'api-keys/authorize',
+      cancel,
+    );
+    expect(cancelled.status).toBe(302);
+  });
+
+  it("refuses swagger's version of the authorize answers", () => {
+    const html = { 'content-type': 'text/html; charset=utf-8' };
+    const json = { 'content-type': 'application/json' };
+    const swaggerDelivery = validateAgainstOpenApi(
+      'POST',
+      '/api-keys/authorize',
+      307,
+      '',
+      { location: 'http://127.0.0.1:9/' },
+    );
+    const jsonBody = validateAgainstOpenApi(
+      'POST',
+      '/api-keys/authorize',
+      200,
+      '{"apiKey":"k","userId":"u"}',
+      json,
+    );
+    const noAntiforgery = validateAgainstOpenApi(
+      'POST',
+      '/api-keys/authorize',
+      200,
+      '<!DOCTYPE html><form id="PostRedirectForm" method="post" action="http://127.0.0.1:9/cb">' +
+        '<input type="hidden" name="apiKey" value="k">' +
+        '<input type="hidden" name="userId" value="u"></form>' +
+        "<script>document.getElementById('PostRedirectForm').submit();</script>",
+      html,
+    );
+    const loginPage401 = validateAgainstOpenApi(
       'GET',
       '/api-keys/authorize',
-      302,
-      '',
+      401,
+      '<!DOCTYPE html><p>Log in</p>',
+      html,
     );
-    expect(result.disagreement?.id).toBe('authorize-page');
-    applied.add('authorize-page');
+    for (const result of [
+      swaggerDelivery,
+      jsonBody,
+      noAntiforgery,
+      loginPage401,
+    ]) {
+      expect(result.ok).toBe(false);
+    }
+    expect(noAntiforgery.errors).toEqual([
+      'expected exactly one __RequestVerificationToken field',
+    ]);
   });
 
   it('flags a client request that breaks the contract', () => {

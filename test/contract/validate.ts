@@ -1,3 +1,4 @@
+import type { AnswerFacts } from './authorize-answers';
 import {
   DISAGREEMENTS,
   disagreementFor,
@@ -90,10 +91,11 @@ export function validateAgainstOpenApi(
   pathTemplate: string,
   status: number,
   body: unknown,
+  headers: AnswerFacts['headers'] = {},
 ): ContractResult {
   const specific = disagreementFor(method, pathTemplate, status);
   if (specific?.checkBody) {
-    const errors = specific.checkBody(body);
+    const errors = specific.checkBody(body, { status, headers });
     return { ok: errors.length === 0, errors, disagreement: specific };
   }
   const op = operation(method, pathTemplate);
