@@ -6,6 +6,7 @@ import {
   keychainStoreName,
 } from './keychain-error';
 import { hasLockedItems } from './locked-items';
+import { listSecretServiceAccounts } from './secret-service-items';
 import { probeSessionBus } from './session-bus';
 
 export {
@@ -134,15 +135,45 @@ export function createKeytarStore(
       checkAccount(account);
       return call((keytar) => keytar.deletePassword(service, account));
     },
-    // LIMITATION: keytar can only list accounts together with their
-    // secrets; they are dropped here so no caller ever sees them.
+    // On Linux the names come from the Secret Service's item attributes,
+    // so no secret is read. LIMITATION: keytar, used elsewhere (and on Linux
+    // without dbus-send), can only list accounts together with their
+    // secrets; they are dropped here so no caller ever sees them. Fixing it
+    // needs a macOS and Windows binding that lists names alone.
     accounts: async () => {
+      if (!injected && platform === 'linux') {
+        const listed = await listLinuxAccounts(service, timeoutMs);
+        if (listed !== null) return listed;
+      }
       await refuseIfLocked();
       return call(async (keytar) =>
         (await keytar.findCredentials(service)).map((entry) => entry.account),
       );
     },
   };
+}
+
+/**
+ * The accounts of `service` from the Secret Service's item attributes,
+ * without loading keytar or reading a secret. Null when D-Bus cannot answer
+ * that way; a dead bus or a locked collection is a `KeychainError`, as it is
+ * for every other keychain call.
+ */
+async function listLinuxAccounts(
+  service: string,
+  timeoutMs: number,
+): Promise<string[] | null> {
+  await refuseDeadSessionBus('linux', timeoutMs);
+  const listed = await listSecretServiceAccounts(service, timeoutMs);
+  if (listed === null) return null;
+  if (listed.locked) {
+    throw new KeychainError(
+      keychainStoreName('linux'),
+      'locked',
+      keychainFix('locked', 'linux'),
+    );
+  }
+  return listed.accounts;
 }
 
 /** Longest wait for the session bus to say anything at all. */
@@ -159,23 +190,28 @@ async function connect(
 ): Promise<KeytarBackend> {
   if (injected) return injected;
   const keytar = loadKeytar(platform);
-  if (platform !== 'linux') return keytar;
+  if (platform === 'linux') await refuseDeadSessionBus(platform, timeoutMs);
+  return keytar;
+}
 
+/** Throws the keychain's "no session bus" error when the bus is dead. */
+async function refuseDeadSessionBus(
+  platform: NodeJS.Platform,
+  timeoutMs: number,
+): Promise<void> {
   const address = process.env['DBUS_SESSION_BUS_ADDRESS'];
   const probeMs = Math.min(timeoutMs, BUS_PROBE_MS);
   const bus = await probeSessionBus(address, probeMs);
-  if (bus === 'silent' || bus === 'unreachable') {
-    const reason = bus === 'silent' ? 'timeout' : 'unavailable';
-    throw new KeychainError(
-      keychainStoreName(platform),
-      reason,
-      keychainFix(reason, platform, { noBus: true, timeoutMs: probeMs }),
-      bus === 'silent'
-        ? 'the D-Bus session bus accepted a connection but never answered'
-        : 'the D-Bus session bus cannot be reached',
-    );
-  }
-  return keytar;
+  if (bus !== 'silent' && bus !== 'unreachable') return;
+  const reason = bus === 'silent' ? 'timeout' : 'unavailable';
+  throw new KeychainError(
+    keychainStoreName(platform),
+    reason,
+    keychainFix(reason, platform, { noBus: true, timeoutMs: probeMs }),
+    bus === 'silent'
+      ? 'the D-Bus session bus accepted a connection but never answered'
+      : 'the D-Bus session bus cannot be reached',
+  );
 }
 
 /** Loads the keytar native module, or explains why it cannot be loaded. */

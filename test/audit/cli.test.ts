@@ -245,6 +245,25 @@ describe('the audit without network or keychain', () => {
     expect(withKeychain.code).toBe(ExitCode.keychain);
     expect(guardReport(withKeychain.stderr, 'local sockets')).toEqual([NO_BUS]);
   });
+
+  it.runIf(
+    process.platform === 'linux' &&
+      process.env['BTCPAY_KEYS_IN_KEYRING_SESSION'] === '1',
+  )(
+    'lists the real keychain on Linux without loading the module that reads secrets',
+    async () => {
+      const run = await runGuarded(['audit', '--keychain', '--json'], {
+        DBUS_SESSION_BUS_ADDRESS: process.env['DBUS_SESSION_BUS_ADDRESS'],
+      });
+      expect(run.code, run.stderr).toBe(ExitCode.ok);
+      expect(AuditReport.parse(JSON.parse(run.stdout)).config).toMatchObject({
+        keychainChecked: true,
+      });
+      // Both keys have no entry under the app's service in this keyring.
+      expect(run.stdout).toContain('secret-missing');
+      expect(guardReport(run.stderr, 'native modules')).toEqual([]);
+    },
+  );
 });
 
 interface GuardedRun {
@@ -254,7 +273,10 @@ interface GuardedRun {
 }
 
 /** Runs the real command line in a child with the offline guard loaded. */
-function runGuarded(args: string[]): Promise<GuardedRun> {
+function runGuarded(
+  args: string[],
+  overrides: NodeJS.ProcessEnv = {},
+): Promise<GuardedRun> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
@@ -262,6 +284,7 @@ function runGuarded(args: string[]): Promise<GuardedRun> {
     // No session bus: any keychain call would fail rather than succeed.
     DBUS_SESSION_BUS_ADDRESS: `unix:path=${NO_BUS}`,
     NO_COLOR: '1',
+    ...overrides,
   };
   return new Promise((resolve, reject) => {
     const child = spawn(

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadAuditInputs, runAudit } from '../../src/audit';
-import { createKeytarStore } from '../../src/vault/secret-store';
+import {
+  createKeytarStore,
+  type KeytarBackend,
+} from '../../src/vault/secret-store';
 import {
   cleanKey,
   makeHome,
@@ -72,4 +76,40 @@ describe.skipIf(!inKeyringSession)('the audit with --keychain', () => {
     ]);
     expect(JSON.stringify(report)).not.toContain('not-a-real-key');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'lists the entries on Linux without reading one secret',
+    async () => {
+      await writeVault(home, metadataOf([server()], [cleanKey('k-stored')]));
+      await store.set('k-stored', 'not-a-real-key-5');
+      await store.set(STRAY, 'not-a-real-key-6');
+
+      // From here on, the keychain module's secret-reading calls fail, so a
+      // listing that still loaded secrets would make the audit fail.
+      const keytar = createRequire(import.meta.url)('keytar') as KeytarBackend;
+      const refuse = () => Promise.reject(new Error('a secret was read'));
+      const readsAll = vi
+        .spyOn(keytar, 'findCredentials')
+        .mockImplementation(refuse);
+      const readsOne = vi
+        .spyOn(keytar, 'getPassword')
+        .mockImplementation(refuse);
+
+      expect((await store.accounts()).sort()).toEqual(
+        ['k-stored', STRAY].sort(),
+      );
+      const report = runAudit(
+        await loadAuditInputs(home, { keychain: true, secretStore: store }),
+      );
+      expect(report.findings.map((f) => f.rule)).toContain('secret-orphaned');
+      expect(readsAll).not.toHaveBeenCalled();
+      expect(readsOne).not.toHaveBeenCalled();
+
+      // The trap is live: asking keytar itself does read, and fails.
+      await expect(keytar.findCredentials('any-service')).rejects.toThrow(
+        'a secret was read',
+      );
+      vi.restoreAllMocks();
+    },
+  );
 });
