@@ -133,8 +133,46 @@ describe('addedInVersion and isSupportedBy', () => {
     expect(addedInVersion(`${S}canmodifyofferings`)).toBe('2.3.0');
     expect(addedInVersion('BTCPAY.STORE.CANVIEWINVOICES')).toBe('1.0.5.6');
     expect(addedInVersion(`${S}nosuchpolicy`)).toBeNull();
-    for (const entry of CATALOGUE)
-      expect(addedInVersion(entry.policy)).toBe(entry.addedIn);
+  });
+
+  it('dates every policy by BTCPay’s release history', () => {
+    // Wallets and store emails came with 2.4.0, offerings and subscribers
+    // with 2.3.0, impersonation with 2.3.8; the rest of v2.4.1's list was
+    // already there before 2.0.
+    const later: Record<string, [string, string]> = {
+      'btcpay.impersonation.canimpersonate': ['2.3.8', '2.3.7'],
+      ...Object.fromEntries(
+        [
+          'cansendstoreemails',
+          'canmanagewallets',
+          'canmanagewalletsettings',
+          'canmanagewallettransactions',
+          'canviewwallet',
+          'cancreatetransactions',
+          'cansigntransactions',
+          'canbroadcasttransactions',
+          'cancanceltransactions',
+        ].map((name) => [`${S}${name}`, ['2.4.0', '2.3.9']]),
+      ),
+      ...Object.fromEntries(
+        [
+          'canviewofferings',
+          'canmodifyofferings',
+          'canmanagesubscribers',
+          'cancreditsubscribers',
+        ].map((name) => [`${S}${name}`, ['2.3.0', '2.2.1']]),
+      ),
+    };
+    expect(Object.keys(later)).toHaveLength(14);
+    for (const { policy } of CATALOGUE) {
+      const added = later[policy];
+      if (added) {
+        expect(addedInVersion(policy), policy).toBe(added[0]);
+        expect(isSupportedBy(policy, added[1]), policy).toBe(false);
+      } else {
+        expect(isSupportedBy(policy, '1.13.0'), policy).toBe(true);
+      }
+    }
   });
 
   it('compares server versions however BTCPay spells them', () => {
