@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import {
 import { createKeytarStore, openVault, type Vault } from '../../src/vault';
 import type { SecretStore } from '../../src/vault';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { removeDataFolder } from '../support/data-folder';
 import { emitter, installBridge, serveRenderer } from './bridge';
 
 /**
@@ -128,7 +129,7 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
       for (const account of await keychain.accounts()) {
         await keychain.delete(account);
       }
-      await rm(home, { recursive: true, force: true });
+      await removeDataFolder(home);
     },
   };
 }

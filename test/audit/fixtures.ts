@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { appendEvent } from '../../src/vault/event-log';
@@ -8,6 +8,7 @@ import {
   type ServerRecord,
 } from '../../src/vault/schema';
 import type { SecretStore } from '../../src/vault/secret-store';
+import { removeDataFolder } from '../support/data-folder';
 
 /** The moment every fixture is judged at. */
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -82,9 +83,9 @@ export function makeHome(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'btcpay-keys-audit-'));
 }
 
-/** Removes a folder made by {@link makeHome}. */
+/** Removes a folder made by {@link makeHome}, scanned for leaks first. */
 export function removeHome(home: string): Promise<void> {
-  return rm(home, { recursive: true, force: true });
+  return removeDataFolder(home);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeDataFolder } from '../support/data-folder';
 import { recordCommandOutput } from '../support/secrets';
 
 /** The project root, where `bin/btcpay-keys.mjs` lives. */
@@ -73,9 +74,9 @@ export async function makeHome(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'btcpay-keys-cli-'));
 }
 
-/** Removes a data folder made by `makeHome`. */
+/** Removes a data folder made by `makeHome`, scanned for leaks first. */
 export async function removeHome(home: string): Promise<void> {
-  await rm(home, { recursive: true, force: true });
+  await removeDataFolder(home);
 }
 
 /**

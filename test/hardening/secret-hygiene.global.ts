@@ -1,8 +1,13 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { commandOutputFile, SECRETS_FILE_VARIABLE } from '../support/secrets';
 import {
+  commandOutputFile,
+  folderLeaksFile,
+  SECRETS_FILE_VARIABLE,
+} from '../support/secrets';
+import {
+  readRecordedHits,
   readRegistry,
   runFolders,
   scanFile,
@@ -18,7 +23,9 @@ import {
  * the registry every test helper appends its secrets to, watches the command
  * lines of all processes while the suites run, and at the end scans every
  * data folder, log, report and captured output the run left in the temp
- * folder. Any secret found fails the run, naming where and what kind.
+ * folder. Data folders the suites deleted were scanned just before, by
+ * test/support/data-folder.ts, which recorded its hits for this check. Any
+ * secret found fails the run, naming where and what kind.
  *
  * LIMITATION: command lines are sampled every 100 ms, so a child that lives
  * for less than that can escape the argv check; children the suites start
@@ -73,6 +80,8 @@ export default function setup(): () => Promise<void> {
     }
     // Output of every CLI run through test/cli/run-cli.ts, reveals excepted.
     hits.push(...(await scanFile(commandOutputFile(registry), secrets)));
+    // What the data-folder cleanups found before deleting their folders.
+    hits.push(...readRecordedHits(folderLeaksFile(registry)));
     rmSync(registryFolder, { recursive: true, force: true });
     delete process.env[SECRETS_FILE_VARIABLE];
     console.log(

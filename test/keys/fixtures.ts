@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
 import { openVault, type Vault } from '../../src/vault';
+import { removeDataFolder } from '../support/data-folder';
 
 /** A sandbox whose Basic-auth throttle does not get in the way of tests. */
 export function startRelaxedSandbox(
@@ -35,5 +36,5 @@ export async function openTempVault(): Promise<{
 }> {
   const home = await mkdtemp(path.join(tmpdir(), 'btcpay-keys-core-'));
   const vault = await openVault({ home });
-  return { vault, cleanup: () => rm(home, { recursive: true, force: true }) };
+  return { vault, cleanup: () => removeDataFolder(home) };
 }

@@ -37,6 +37,11 @@ export function commandOutputFile(registry: string): string {
   return path.join(path.dirname(registry), 'command-output.txt');
 }
 
+/** The file data-folder cleanups record their hygiene hits in. */
+export function folderLeaksFile(registry: string): string {
+  return path.join(path.dirname(registry), 'folder-leaks.jsonl');
+}
+
 /**
  * Keeps what a command printed for the end-of-run hygiene scan, unless the
  * command was one that prints a key on purpose.

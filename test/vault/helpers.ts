@@ -1,17 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKeytarStore, type SecretStore } from '../../src/vault';
+import { removeDataFolder } from '../support/data-folder';
 
-/** A fresh data folder, removed by the returned cleanup. */
+/** A fresh data folder, scanned for leaks and removed by the cleanup. */
 export async function tempHome(): Promise<{
   home: string;
   cleanup: () => Promise<void>;
 }> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'btcpay-keys-vault-'));
-  return { home, cleanup: () => rm(home, { recursive: true, force: true }) };
+  return { home, cleanup: () => removeDataFolder(home) };
 }
 
 /**

@@ -43,6 +43,28 @@ export function readRegistry(file: string): RegisteredSecret[] {
   return [...secrets.values()];
 }
 
+/** Hits recorded in a JSON-lines file (by data-folder cleanups). */
+export function readRecordedHits(file: string): HygieneHit[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        const hit = JSON.parse(line) as Partial<HygieneHit>;
+        return { where: String(hit.where), kind: String(hit.kind) };
+      } catch {
+        // A torn line still says that something leaked.
+        return { where: `a torn line of ${file}`, kind: 'secret' };
+      }
+    });
+}
+
 function hitsIn(
   text: string,
   where: string,
