@@ -74,3 +74,86 @@ describe('the secret hygiene check', () => {
     }
   });
 });
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface ScratchRun {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs test/hardening/children/planted-leaks.scratch.ts as a vitest run of
+ * its own, under the real global setup and in a scratch temp folder, so the
+ * run's end-of-run check is the one under test.
+ */
+async function scratchRun(plant: 'leaks' | 'none'): Promise<ScratchRun> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'hygiene-run-'));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // A nested vitest must not take itself for a worker of this run.
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('VITEST')) delete env[name];
+  }
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--config',
+      'test/hardening/children/hygiene-run.config.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...env, TMPDIR: scratch, HYGIENE_PLANT: plant, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) =>
+    child.on('close', resolve),
+  );
+  const sleeper = Number(/planted argv pid (\d+)/.exec(output)?.[1]);
+  if (Number.isInteger(sleeper)) {
+    try {
+      process.kill(sleeper, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  await rm(scratch, { recursive: true, force: true });
+  return { code, output };
+}
+
+describe('the end-of-run hygiene check', () => {
+  it('fails the run when a secret leaked into a deleted data folder, a log, a report, command output or argv', async () => {
+    const run = await scratchRun('leaks');
+    expect(run.output).toContain('1 passed');
+    expect(run.output).toContain('A secret created by this test run leaked');
+    for (const [kind, where] of [
+      ['data-folder', /btcpay-keys-planted-data-\w+\/metadata\.json/],
+      ['log', /btcpay-keys-planted-logs-\w+\/btcpay-keys\.log/],
+      ['report', /btcpay-keys-planted-reports-\w+\/audit\.md/],
+      ['command-output', /command-output\.txt/],
+      ['argv', /argv of pid \d+/],
+    ] as const) {
+      const line = run.output
+        .split('\n')
+        .find((l) => l.includes(`planted ${kind} in `));
+      expect(line, `no hit for the ${kind}`).toMatch(where);
+    }
+    // Reported by kind and place, never by value.
+    expect(run.output).not.toMatch(/planted-[a-z-]+-[0-9a-f]{24}/);
+    expect(run.output).not.toMatch(/revealed|planted-clipboard/);
+    expect(run.code).not.toBe(0);
+  }, 120_000);
+
+  it('passes a run that kept every secret where it belongs, reveals included', async () => {
+    const run = await scratchRun('none');
+    expect(run.output).toContain('1 passed');
+    expect(run.output).not.toContain('leaked');
+    expect(run.output).toMatch(/secret hygiene: 6 secrets checked/);
+    expect(run.code, run.output).toBe(0);
+  }, 120_000);
+});
