@@ -116,6 +116,12 @@ export const DelegationDecision = z.object({
   permissions: z.array(z.string()),
   decision: z.enum(['allow', 'deny']),
   keyId: z.string().nullable().default(null),
+  /**
+   * The program that listened on the app's callback when the decision was
+   * made (its executable path, or its name where the OS gives no path);
+   * null when the OS could not tell.
+   */
+  callbackProgram: z.string().nullable().default(null),
   createdAt: isoDate,
   lastUsedAt: isoDate.nullable().default(null),
 });
