@@ -11,6 +11,12 @@ export type MintMethod = z.infer<typeof MintMethod>;
 
 const isoDate = z.string().datetime({ offset: true });
 
+/** One policy of a server's `/misc/permissions` answer, with all it includes. */
+const ServerPolicyListing = z.object({
+  name: z.string().min(1).max(200),
+  included: z.array(z.string().min(1).max(200)).max(1_000),
+});
+
 export const ServerRecord = z.object({
   id: z.string().min(1),
   /** Normalised base URL, sub-path kept, always ending in `/`. */
@@ -22,6 +28,16 @@ export const ServerRecord = z.object({
   mintMethod: MintMethod,
   /** Local id of the `unrestricted` key used to mint and revoke over REST. */
   managerKeyId: z.string().nullable().default(null),
+  /**
+   * The server's `/misc/permissions` answer as last fetched with one of its
+   * keys, so its plugin policies are described with their hierarchy. Null,
+   * or absent in records stored before it existed, until a key has asked.
+   */
+  permissionListing: z
+    .array(ServerPolicyListing)
+    .max(1_000)
+    .nullable()
+    .optional(),
   addedAt: isoDate,
 });
 export type ServerRecord = z.infer<typeof ServerRecord>;

@@ -25,6 +25,7 @@ export type ServerPatch = Partial<
     | 'serverVersion'
     | 'mintMethod'
     | 'managerKeyId'
+    | 'permissionListing'
   >
 >;
 
