@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppEvent } from '../src/contract';
 import { call, useApi } from './api';
 import { useAppEvent } from './hooks';
@@ -60,9 +60,11 @@ export function App({ initialRoute }: { initialRoute?: Route }) {
     }, []),
   );
 
+  const content = useRef<HTMLElement>(null);
   const navigate = useCallback((next: Route) => {
     setRoute(next);
-    window.scrollTo?.(0, 0);
+    // Only the content scrolls; a new screen starts at its top.
+    content.current?.scrollTo?.(0, 0);
   }, []);
   const current = route.screen === 'key' ? 'keys' : route.screen;
 
@@ -90,7 +92,7 @@ export function App({ initialRoute }: { initialRoute?: Route }) {
           </ul>
         </nav>
       </header>
-      <main id="main" className="content" tabIndex={-1}>
+      <main id="main" className="content" tabIndex={-1} ref={content}>
         <Screen route={route} navigate={navigate} />
       </main>
       <DeepLinkConsent refreshToken={deepLinkNotice} navigate={navigate} />

@@ -1,4 +1,4 @@
-import type { RiskClass } from '../src/contract';
+import type { KeyView, RiskClass } from '../src/contract';
 
 /** Words and formats the screens share. */
 
@@ -42,7 +42,27 @@ export function ageInDays(iso: string, now: Date = new Date()): number {
   return Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000);
 }
 
-/** "1 key", "3 keys". */
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+/** "1 key", "3 keys"; "1 entry", "3 entries" with the plural given. */
+export function plural(
+  count: number,
+  word: string,
+  pluralWord = `${word}s`,
+): string {
+  return `${count} ${count === 1 ? word : pluralWord}`;
+}
+
+type Check = NonNullable<KeyView['lastVerification']>;
+
+/** What the last check of a key found, in the same words on every screen. */
+export const VERIFY_WORDS: Record<Check['result'], string> = {
+  valid: 'Works',
+  'unknown-key': 'Unknown to server',
+  'owner-blocked': 'Owner blocked',
+  error: 'Could not check',
+};
+
+/** "Works, 4 Mar 2026, 10:00", or "Never verified". */
+export function checkWords(check: Check | null): string {
+  if (!check) return 'Never verified';
+  return `${VERIFY_WORDS[check.result]}, ${formatDate(check.at)}`;
 }

@@ -5,8 +5,10 @@ import type {
   AuthorizeStage,
 } from '../../src/contract';
 import { call, useApi } from '../api';
-import { useAction, useAppEvent } from '../hooks';
+import { plural } from '../format';
+import { useAction, useAppEvent, useOperation } from '../hooks';
 import { Dialog } from './Dialog';
+import { scopeWords } from './PermissionInspector';
 import { FailureNotice } from './Status';
 
 /**
@@ -46,44 +48,62 @@ function Countdown({ expiresAt }: { expiresAt: string }) {
   );
 }
 
+/** Permissions by their plain-word titles, or as written until those load. */
+function PermissionNames({
+  serverId,
+  permissions,
+}: {
+  serverId: string;
+  permissions: readonly string[];
+}) {
+  const { data } = useOperation('describePermissions', {
+    serverId,
+    permissions: [...permissions],
+  });
+  const lines = data.state === 'ready' ? data.value : [];
+  return (
+    <ul>
+      {permissions.map((permission) => {
+        const line = lines.find((l) => l.permission === permission);
+        const scope = line ? scopeWords(line) : null;
+        return (
+          <li key={permission}>
+            {line ? line.title : <code>{permission}</code>}
+            {scope && <span className="muted"> · {scope}</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 function Differences({ outcome }: { outcome: AuthorizeOutcome }) {
+  const serverId = outcome.key.serverId;
+  const exact = outcome.missing.length === 0 && outcome.extra.length === 0;
   return (
     <div className="outcome">
       <p>
-        Asked for {outcome.requested.length}, granted {outcome.granted.length}{' '}
-        permissions.
+        Asked for {plural(outcome.requested.length, 'permission')}, granted{' '}
+        {plural(outcome.granted.length, 'permission')}.
       </p>
       {outcome.missing.length > 0 && (
         <>
           <h3>Asked for but not granted</h3>
-          <ul>
-            {outcome.missing.map((p) => (
-              <li key={p}>
-                <code>{p}</code>
-              </li>
-            ))}
-          </ul>
+          <PermissionNames serverId={serverId} permissions={outcome.missing} />
         </>
       )}
       {outcome.extra.length > 0 && (
         <>
           <h3>Granted without being asked for</h3>
-          <ul>
-            {outcome.extra.map((p) => (
-              <li key={p}>
-                <code>{p}</code>
-              </li>
-            ))}
-          </ul>
+          <PermissionNames serverId={serverId} permissions={outcome.extra} />
         </>
       )}
-      {outcome.missing.length === 0 && outcome.extra.length === 0 && (
-        <p>BTCPay granted exactly what was asked for.</p>
-      )}
+      {exact && <p>BTCPay granted exactly what was asked for.</p>}
       {outcome.olderKeyIds.length > 0 && (
         <p className="notice">
-          You have {outcome.olderKeyIds.length} older key(s) for this app on
-          this server. Consider revoking them from the key list.
+          You have {plural(outcome.olderKeyIds.length, 'older key')} for this
+          app on this server. Consider revoking{' '}
+          {outcome.olderKeyIds.length === 1 ? 'it' : 'them'} from the key list.
         </p>
       )}
     </div>

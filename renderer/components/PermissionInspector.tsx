@@ -19,7 +19,8 @@ const STATUS_WORDS: Record<PermissionLine['status'], string | null> = {
   'requested-only': 'Asked for, not granted',
 };
 
-function scopeWords(line: PermissionLine): string | null {
+/** Which stores a store permission covers, in words; null for other kinds. */
+export function scopeWords(line: PermissionLine): string | null {
   if (line.kind !== 'store') return null;
   if (line.scope === null) return 'All stores, including stores created later';
   return line.storeName ? `Store “${line.storeName}”` : `Store ${line.scope}`;

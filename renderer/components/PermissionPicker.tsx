@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { PolicyView, PresetView } from '../../src/contract';
+import type { PolicyView, PresetView, RiskClass } from '../../src/contract';
 import { RiskBadges } from './RiskBadges';
 
 /**
@@ -8,22 +8,33 @@ import { RiskBadges } from './RiskBadges';
  */
 
 const KIND_TITLES: Record<PolicyView['kind'], string> = {
-  store: 'Stores',
+  store: 'In your stores',
   user: 'Your account',
   server: 'The whole server',
   unknown: 'Other',
 };
 
+/** The badges of a policy; "All stores" only while the key covers them all. */
+function badgesOf(policy: PolicyView, oneStore: boolean): RiskClass[] {
+  return oneStore
+    ? policy.risks.filter((r) => r !== 'all-stores')
+    : policy.risks;
+}
+
+/** The permission picker of the new-key form. */
 export function PermissionPicker({
   policies,
   presets,
   selected,
   onChange,
+  oneStore = false,
 }: {
   policies: readonly PolicyView[];
   presets: readonly PresetView[];
   selected: ReadonlySet<string>;
   onChange: (next: Set<string>) => void;
+  /** True when the store choice limits the key to one store. */
+  oneStore?: boolean;
 }) {
   const [filter, setFilter] = useState('');
   const shown = useMemo(() => {
@@ -84,7 +95,7 @@ export function PermissionPicker({
                   />
                   <span>
                     <span className="policy-title">{p.title}</span>
-                    <RiskBadges risks={p.risks} />
+                    <RiskBadges risks={badgesOf(p, oneStore)} />
                     <span className="muted policy-description">
                       {p.description}
                     </span>

@@ -5,7 +5,7 @@ import { Dialog } from '../components/Dialog';
 import { PermissionInspector } from '../components/PermissionInspector';
 import { RiskBadges } from '../components/RiskBadges';
 import { FailureNotice, Loading } from '../components/Status';
-import { formatDate } from '../format';
+import { checkWords, formatDate, plural } from '../format';
 import { useAction, useOperation } from '../hooks';
 import type { Navigate } from '../routes';
 
@@ -136,9 +136,11 @@ function KeyActions({
     });
   const copy = () =>
     run(async () => {
-      const { clearsAt } = await call(api, 'copyKey', { keyId });
+      const { clearsAt, clearsAfterSeconds } = await call(api, 'copyKey', {
+        keyId,
+      });
       setNotice(
-        `Copied. The clipboard is cleared at ${formatDate(clearsAt)} (30 seconds).`,
+        `Copied. The clipboard is cleared at ${formatDate(clearsAt)} (${plural(clearsAfterSeconds, 'second')}) if it still holds the key.`,
       );
     });
   const revoke = () =>
@@ -263,9 +265,8 @@ export function KeyDetailScreen({
         <dd>{formatDate(detail.createdAt)}</dd>
         <dt>Last check</dt>
         <dd>
-          {check
-            ? `${check.result} on ${formatDate(check.at)}${check.message ? ` — ${check.message}` : ''}`
-            : 'Never verified'}
+          {checkWords(check)}
+          {check?.message ? ` — ${check.message}` : ''}
         </dd>
       </dl>
       <KeyActions detail={detail} navigate={navigate} onChanged={reload} />

@@ -6,11 +6,17 @@ import {
   useRef,
   useState,
 } from 'react';
-import type { AppEvent, KeyView, RiskClass } from '../../src/contract';
+import type { AppEvent, KeyView } from '../../src/contract';
 import { call, useApi } from '../api';
+import {
+  filterKeys,
+  KeyFilters,
+  NO_FILTERS,
+  type Filters,
+} from '../components/KeyFilters';
 import { Empty, FailureNotice, Loading } from '../components/Status';
 import { RiskBadges } from '../components/RiskBadges';
-import { formatDate, plural, RISK_NAMES } from '../format';
+import { checkWords, plural } from '../format';
 import { useAction, useAppEvent, useOperation } from '../hooks';
 import type { Navigate } from '../routes';
 
@@ -19,55 +25,7 @@ import type { Navigate } from '../routes';
  * smooth with tens of thousands of keys.
  */
 
-interface Filters {
-  text: string;
-  showRevoked: boolean;
-  serverId: string;
-  risk: RiskClass | '';
-  origin: KeyView['origin']['kind'] | '';
-}
-
-const ORIGIN_NAMES: Record<KeyView['origin']['kind'], string> = {
-  authorize: 'Authorized in browser',
-  rest: 'Created over the API',
-  imported: 'Imported',
-  delegated: 'Delegated to an app',
-};
-
-const VERIFY_WORDS = {
-  valid: 'Works',
-  'unknown-key': 'Unknown to server',
-  'owner-blocked': 'Owner blocked',
-  error: 'Could not check',
-} as const;
-
-/** The keys that match every filter; text matches label, server and app. */
-export function filterKeys(
-  keys: readonly KeyView[],
-  filters: Filters,
-): KeyView[] {
-  const words = filters.text.toLowerCase().split(/\s+/).filter(Boolean);
-  return keys.filter((key) => {
-    if (!filters.showRevoked && key.revokedAt !== null) return false;
-    if (filters.serverId && key.serverId !== filters.serverId) return false;
-    if (filters.risk && !key.risks.includes(filters.risk)) return false;
-    if (filters.origin && key.origin.kind !== filters.origin) return false;
-    if (words.length === 0) return true;
-    const text = [
-      key.label,
-      key.serverName,
-      key.fingerprint,
-      key.origin.appName ?? '',
-      ...key.grantedPermissions,
-    ]
-      .join(' ')
-      .toLowerCase();
-    return words.every((word) => text.includes(word));
-  });
-}
-
 function KeyRow({ keyView, onOpen }: { keyView: KeyView; onOpen: () => void }) {
-  const verification = keyView.lastVerification;
   return (
     <button type="button" className="key-row" onClick={onOpen}>
       <span className="key-row-main">
@@ -80,11 +38,12 @@ function KeyRow({ keyView, onOpen }: { keyView: KeyView; onOpen: () => void }) {
           {keyView.serverName} · {keyView.origin.detail}
         </span>
       </span>
-      <RiskBadges risks={keyView.risks} />
+      {/* The badge column stays in place when a key has no risk badge. */}
+      <span className="key-row-risks">
+        <RiskBadges risks={keyView.risks} />
+      </span>
       <span className="key-row-check muted">
-        {verification
-          ? `${VERIFY_WORDS[verification.result]}, ${formatDate(verification.at)}`
-          : 'Never verified'}
+        {checkWords(keyView.lastVerification)}
       </span>
     </button>
   );
@@ -176,6 +135,30 @@ function VerifyAll({ disabled }: { disabled: boolean }) {
   );
 }
 
+/** What the list says when filters hide every key, and the way back. */
+function NothingMatches({
+  total,
+  onClear,
+}: {
+  total: number;
+  onClear: () => void;
+}) {
+  const title =
+    total === 1
+      ? 'Your one key does not match the search and filters'
+      : `None of your ${total} keys matches the search and filters`;
+  return (
+    <Empty title={title}>
+      <p role="status">
+        Change the search or the filters above, or clear them.
+      </p>
+      <button type="button" onClick={onClear}>
+        Clear search and filters
+      </button>
+    </Empty>
+  );
+}
+
 /** The inventory screen. */
 export function KeysScreen({
   navigate,
@@ -189,13 +172,7 @@ export function KeysScreen({
     {},
     { followInventory: true },
   );
-  const [filters, setFilters] = useState<Filters>({
-    text: '',
-    showRevoked: false,
-    serverId: '',
-    risk: '',
-    origin: '',
-  });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const deferred = useDeferredValue(filters);
   const keys = useMemo(
     () => (data.state === 'ready' ? data.value : []),
@@ -222,70 +199,12 @@ export function KeysScreen({
           {notice}
         </p>
       )}
-      <div className="filters" role="search">
-        <label>
-          Search
-          <input
-            type="search"
-            value={filters.text}
-            onChange={(e) => set({ text: e.target.value })}
-            placeholder="Label, server, app or permission"
-          />
-        </label>
-        <label>
-          Server
-          <select
-            value={filters.serverId}
-            onChange={(e) => set({ serverId: e.target.value })}
-          >
-            <option value="">All servers</option>
-            {servers.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Risk
-          <select
-            value={filters.risk}
-            onChange={(e) => set({ risk: e.target.value as Filters['risk'] })}
-          >
-            <option value="">Any risk</option>
-            {Object.entries(RISK_NAMES).map(([risk, name]) => (
-              <option key={risk} value={risk}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Origin
-          <select
-            value={filters.origin}
-            onChange={(e) =>
-              set({ origin: e.target.value as Filters['origin'] })
-            }
-          >
-            <option value="">Any origin</option>
-            {Object.entries(ORIGIN_NAMES).map(([origin, name]) => (
-              <option key={origin} value={origin}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={filters.showRevoked}
-            onChange={(e) => set({ showRevoked: e.target.checked })}
-          />
-          Show revoked keys
-        </label>
-      </div>
-      <VerifyAll disabled={keys.every((k) => k.revokedAt !== null)} />
+      <KeyFilters filters={filters} servers={servers} onChange={set} />
+      <VerifyAll
+        disabled={
+          data.state !== 'ready' || !keys.some((k) => k.revokedAt === null)
+        }
+      />
       {data.state === 'loading' && <Loading label="Loading keys…" />}
       {data.state === 'failed' && (
         <FailureNotice failure={data.failure} onRetry={reload} />
@@ -300,10 +219,19 @@ export function KeysScreen({
       )}
       {data.state === 'ready' && keys.length > 0 && (
         <>
-          <p className="muted" aria-live="polite">
-            Showing {shown.length} of {plural(keys.length, 'key')}
-          </p>
-          <KeyList keys={shown} navigate={navigate} />
+          {shown.length === 0 ? (
+            <NothingMatches
+              total={keys.length}
+              onClear={() => setFilters(NO_FILTERS)}
+            />
+          ) : (
+            <>
+              <p className="muted" aria-live="polite">
+                Showing {shown.length} of {plural(keys.length, 'key')}
+              </p>
+              <KeyList keys={shown} navigate={navigate} />
+            </>
+          )}
         </>
       )}
     </section>

@@ -1,213 +1,57 @@
 import { useState, type FormEvent } from 'react';
-import type { PolicyView, ServerView, StoreView } from '../../src/contract';
-import { call, useApi } from '../api';
+import type { PolicyView, PresetView, ServerView } from '../../src/contract';
+import { call, OperationFailure, useApi } from '../api';
 import {
   AuthorizingDialog,
   type StartedFlow,
 } from '../components/AuthorizingDialog';
+import {
+  BasicSignIn,
+  defaultMethodFor,
+  MethodChoice,
+  SUBMIT_WORDS,
+  type Credentials,
+  type Method,
+} from '../components/KeyMethod';
 import { PermissionPicker } from '../components/PermissionPicker';
 import { Empty, FailureNotice, Loading } from '../components/Status';
+import {
+  ALL_STORES,
+  coversOneStore,
+  scopedToStore,
+  StoreChoice,
+  type StoreScope,
+} from '../components/StoreChoice';
 import { useAction, useOperation } from '../hooks';
 import type { Navigate } from '../routes';
 
 /**
- * A new key: authorize in the browser (the default since BTCPay 2.4.2 turned
- * Basic auth off), mint it over REST with the manager key or a password, or
- * import one made on BTCPay.
+ * A new key for one of the servers: the method (the server's own choice of
+ * how keys are minted to begin with), a label, the permissions and which
+ * stores they cover.
  */
 
-type Method = 'browser' | 'manager' | 'basic' | 'import';
+const NO_CREDENTIALS: Credentials = { email: '', password: '' };
 
-const METHODS: { id: Method; label: string; hint: string }[] = [
-  {
-    id: 'browser',
-    label: 'Approve in the browser',
-    hint: 'Opens BTCPay’s consent page. Works on every server.',
-  },
-  {
-    id: 'manager',
-    label: 'Use the manager key',
-    hint: 'No browser; needs a connected manager key.',
-  },
-  {
-    id: 'basic',
-    label: 'Sign in with a password',
-    hint: 'Sent once, never stored. Off by default since BTCPay 2.4.2.',
-  },
-  {
-    id: 'import',
-    label: 'Import an existing key',
-    hint: 'Paste a key created on BTCPay.',
-  },
-];
-
-/** Store permissions scoped to one store; the others stay as they are. */
-function scoped(
-  permissions: string[],
+/** What a browser authorize request asks BTCPay for, from the store choice. */
+function browserRequest(
+  selected: readonly string[],
   policies: readonly PolicyView[],
-  storeId: string,
-) {
-  const storeKind = new Set(
-    policies.filter((p) => p.kind === 'store').map((p) => p.policy),
-  );
-  return permissions.map((p) =>
-    storeId && storeKind.has(p) ? `${p}:${storeId}` : p,
-  );
-}
-
-function StoreChoice({
-  method,
-  server,
-  auth,
-  storeId,
-  onStore,
-  selectOnBtcpay,
-  onSelectOnBtcpay,
-}: {
-  method: Method;
-  server: ServerView;
-  auth: { email: string; password: string };
-  storeId: string;
-  onStore: (id: string) => void;
-  selectOnBtcpay: boolean;
-  onSelectOnBtcpay: (value: boolean) => void;
-}) {
-  const api = useApi();
-  const { busy, failure, run } = useAction();
-  const [stores, setStores] = useState<StoreView[] | null>(null);
-  if (method === 'import') return null;
-  if (method === 'browser') {
-    return (
-      <fieldset>
-        <legend>Stores</legend>
-        <label>
-          <input
-            type="radio"
-            checked={!selectOnBtcpay}
-            onChange={() => onSelectOnBtcpay(false)}
-          />{' '}
-          All my stores, including future ones
-        </label>
-        <label>
-          <input
-            type="radio"
-            checked={selectOnBtcpay}
-            onChange={() => onSelectOnBtcpay(true)}
-          />{' '}
-          Let me pick one store on BTCPay’s page
-        </label>
-      </fieldset>
-    );
-  }
-  const load = () =>
-    run(async () => {
-      const credential =
-        method === 'manager'
-          ? { kind: 'manager' as const }
-          : { kind: 'basic' as const, ...auth };
-      setStores(
-        await call(api, 'listStores', {
-          serverId: server.id,
-          auth: credential,
-        }),
-      );
+  scope: StoreScope,
+): { permissions: string[]; selectiveStores: boolean } {
+  if (scope.kind === 'one' && scope.storeId === '') {
+    throw new OperationFailure({
+      kind: 'invalid-input',
+      message: 'Choose the store the key is for.',
+      nextStep: 'Pick it in the store list, or choose another store option.',
     });
-  return (
-    <fieldset>
-      <legend>Stores</legend>
-      {stores === null ? (
-        <button type="button" onClick={load} disabled={busy}>
-          Load the stores of {server.name}
-        </button>
-      ) : (
-        <label>
-          Store
-          <select value={storeId} onChange={(e) => onStore(e.target.value)}>
-            <option value="">All stores, including future ones</option>
-            {stores.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      {failure && <FailureNotice failure={failure} />}
-    </fieldset>
-  );
-}
-
-const SUBMIT_WORDS: Record<Method, string> = {
-  browser: 'Open BTCPay to approve',
-  manager: 'Create the key',
-  basic: 'Create the key',
-  import: 'Check and store the key',
-};
-
-function MethodChoice({
-  method,
-  onMethod,
-  hasManager,
-}: {
-  method: Method;
-  onMethod: (method: Method) => void;
-  hasManager: boolean;
-}) {
-  return (
-    <fieldset>
-      <legend>How to get the key</legend>
-      {METHODS.map((m) => (
-        <label key={m.id} className="choice">
-          <input
-            type="radio"
-            name="method"
-            checked={method === m.id}
-            onChange={() => onMethod(m.id)}
-            disabled={m.id === 'manager' && !hasManager}
-          />
-          <span>
-            {m.label} <span className="muted">— {m.hint}</span>
-          </span>
-        </label>
-      ))}
-    </fieldset>
-  );
-}
-
-type Credentials = { email: string; password: string };
-
-function BasicSignIn({
-  auth,
-  onAuth,
-}: {
-  auth: Credentials;
-  onAuth: (auth: Credentials) => void;
-}) {
-  return (
-    <fieldset>
-      <legend>BTCPay sign-in (used once, never stored)</legend>
-      <label>
-        Email
-        <input
-          type="email"
-          autoComplete="username"
-          value={auth.email}
-          onChange={(e) => onAuth({ ...auth, email: e.target.value })}
-          required
-        />
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          autoComplete="current-password"
-          value={auth.password}
-          onChange={(e) => onAuth({ ...auth, password: e.target.value })}
-          required
-        />
-      </label>
-    </fieldset>
-  );
+  }
+  // Pre-scoped permissions keep their store only with selectiveStores.
+  const storeId = scope.kind === 'one' ? scope.storeId : '';
+  return {
+    permissions: scopedToStore(selected, policies, storeId),
+    selectiveStores: scope.kind !== 'all',
+  };
 }
 
 function NewKeyForm({
@@ -219,60 +63,70 @@ function NewKeyForm({
 }: {
   servers: ServerView[];
   policies: PolicyView[];
-  presets: {
-    id: string;
-    name: string;
-    description: string;
-    permissions: string[];
-  }[];
+  presets: PresetView[];
   initialServerId: string | undefined;
   navigate: Navigate;
 }) {
   const api = useApi();
-  const { busy, failure, run } = useAction();
+  const { busy, failure, run, clearFailure } = useAction();
   const [serverId, setServerId] = useState(
     initialServerId ?? servers[0]?.id ?? '',
   );
-  const [method, setMethod] = useState<Method>('browser');
+  const server = servers.find((s) => s.id === serverId);
+  const [method, setMethod] = useState<Method>(() => defaultMethodFor(server));
   const [label, setLabel] = useState('');
   const [selected, setSelected] = useState<Set<string>>(
     new Set(presets[0]?.permissions ?? []),
   );
-  const [auth, setAuth] = useState({ email: '', password: '' });
+  const [auth, setAuth] = useState(NO_CREDENTIALS);
   const [apiKey, setApiKey] = useState('');
-  const [storeId, setStoreId] = useState('');
-  const [selectOnBtcpay, setSelectOnBtcpay] = useState(false);
+  const [storeScope, setStoreScope] = useState<StoreScope>(ALL_STORES);
   const [flow, setFlow] = useState<StartedFlow | null>(null);
-  const server = servers.find((s) => s.id === serverId);
+
+  // Stores, the store choice and the password belong to one server.
+  const chooseServer = (id: string) => {
+    setServerId(id);
+    setMethod(defaultMethodFor(servers.find((s) => s.id === id)));
+    setStoreScope(ALL_STORES);
+    setAuth({ email: auth.email, password: '' });
+    clearFailure();
+  };
+  const chooseMethod = (next: Method) => {
+    setMethod(next);
+    setStoreScope(ALL_STORES);
+  };
+
+  const createOverRest = async () => {
+    const storeId = storeScope.kind === 'one' ? storeScope.storeId : '';
+    return method === 'import'
+      ? call(api, 'importKey', { serverId, label, apiKey })
+      : call(api, 'createKeyRest', {
+          serverId,
+          label,
+          permissions: scopedToStore([...selected], policies, storeId),
+          auth:
+            method === 'manager'
+              ? { kind: 'manager' }
+              : { kind: 'basic', ...auth },
+        });
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const permissions = scoped([...selected], policies, storeId);
       if (method === 'browser') {
+        const request = browserRequest([...selected], policies, storeScope);
         setFlow(
           await call(api, 'startAuthorize', {
             serverId,
             label,
-            permissions: [...selected],
             strict: true,
-            selectiveStores: selectOnBtcpay,
+            ...request,
           }),
         );
         return;
       }
-      const key =
-        method === 'import'
-          ? await call(api, 'importKey', { serverId, label, apiKey })
-          : await call(api, 'createKeyRest', {
-              serverId,
-              label,
-              permissions,
-              auth:
-                method === 'manager'
-                  ? { kind: 'manager' }
-                  : { kind: 'basic', ...auth },
-            });
+      const key = await createOverRest();
       setAuth({ email: auth.email, password: '' });
       setApiKey('');
       navigate({ screen: 'key', keyId: key.id });
@@ -285,7 +139,7 @@ function NewKeyForm({
         Server
         <select
           value={serverId}
-          onChange={(e) => setServerId(e.target.value)}
+          onChange={(e) => chooseServer(e.target.value)}
           required
         >
           {servers.map((s) => (
@@ -306,7 +160,7 @@ function NewKeyForm({
       </label>
       <MethodChoice
         method={method}
-        onMethod={setMethod}
+        onMethod={chooseMethod}
         hasManager={Boolean(server?.managerKeyId)}
       />
       {method === 'basic' && <BasicSignIn auth={auth} onAuth={setAuth} />}
@@ -327,17 +181,17 @@ function NewKeyForm({
           presets={presets}
           selected={selected}
           onChange={setSelected}
+          oneStore={coversOneStore(storeScope)}
         />
       )}
       {server && (
         <StoreChoice
+          key={server.id}
           method={method}
           server={server}
           auth={auth}
-          storeId={storeId}
-          onStore={setStoreId}
-          selectOnBtcpay={selectOnBtcpay}
-          onSelectOnBtcpay={setSelectOnBtcpay}
+          scope={storeScope}
+          onScope={setStoreScope}
         />
       )}
       {failure && <FailureNotice failure={failure} />}

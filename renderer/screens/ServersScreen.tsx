@@ -122,9 +122,12 @@ function ServerCard({
   const [renaming, setRenaming] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [flow, setFlow] = useState<StartedFlow | null>(null);
+  const [mintSaved, setMintSaved] = useState(false);
   const setMint = (mintMethod: MintMethod) =>
     run(async () => {
+      setMintSaved(false);
       await call(api, 'updateServer', { serverId: server.id, mintMethod });
+      setMintSaved(true);
       onChanged();
     });
   const remove = () =>
@@ -169,6 +172,11 @@ function ServerCard({
           ))}
         </select>
       </label>
+      {mintSaved && (
+        <p className="muted" role="status">
+          Saved: the New key form starts with this for {server.name}.
+        </p>
+      )}
       <p>
         {server.managerKeyId
           ? 'A manager key is connected: keys can be minted and revoked without the browser.'

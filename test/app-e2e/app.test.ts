@@ -187,9 +187,17 @@ describe('the desktop UI against the sandbox', () => {
       .toBe(1);
     await page.getByLabel('Search').fill('no such key');
     await expect
-      .poll(() => page.getByText('Showing 0 of 1 key').count())
+      .poll(() =>
+        page
+          .getByText('Your one key does not match the search and filters')
+          .count(),
+      )
       .toBe(1);
-    await page.getByLabel('Search').fill('');
+    await screenshot(page, '08a-keys-no-match');
+    await page
+      .getByRole('button', { name: 'Clear search and filters' })
+      .click();
+    expect(await page.getByLabel('Search').inputValue()).toBe('');
     await screenshot(page, '08-keys');
     await expectAccessible();
   });

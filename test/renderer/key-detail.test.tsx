@@ -77,6 +77,27 @@ describe('KeyDetailScreen', () => {
     expect(screen.getByText('Create invoices')).toBeTruthy();
   });
 
+  it('words the last check as the key list does', async () => {
+    renderWith(
+      fakeApi({
+        getKey: {
+          ...detail,
+          lastVerification: {
+            at: '2026-01-02T10:00:00.000Z',
+            result: 'unknown-key',
+            message: 'BTCPay does not know this key.',
+          },
+        },
+      }),
+      <KeyDetailScreen keyId="k_1" navigate={navigate} />,
+    );
+    const check = (await screen.findByText('Last check')).nextElementSibling;
+    expect(check?.textContent).toMatch(
+      /^Unknown to server, .+ — BTCPay does not know this key\.$/,
+    );
+    expect(check?.textContent).not.toContain('unknown-key');
+  });
+
   it('fetches the secret only after the reveal is confirmed', async () => {
     const fake = fakeApi({
       getKey: detail,
@@ -96,14 +117,19 @@ describe('KeyDetailScreen', () => {
     );
   });
 
-  it('copies through the core and tells when the clipboard clears', async () => {
+  it('copies through the core and tells when the clipboard clears, as the core says', async () => {
     const fake = fakeApi({
       getKey: detail,
-      copyKey: { clearsAt: '2026-01-01T00:00:30.000Z' },
+      copyKey: {
+        clearsAt: '2026-01-01T00:00:45.000Z',
+        clearsAfterSeconds: 45,
+      },
     });
     renderWith(fake, <KeyDetailScreen keyId="k_1" navigate={navigate} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Copy' }));
-    expect(await screen.findByText(/clipboard is cleared/)).toBeTruthy();
+    expect(
+      (await screen.findByText(/clipboard is cleared/)).textContent,
+    ).toContain('(45 seconds)');
     expect(fake.calls.find((c) => c.name === 'copyKey')?.request).toEqual({
       keyId: 'k_1',
     });

@@ -222,7 +222,9 @@ describe('AuditScreen', () => {
 
 describe('EventLogScreen', () => {
   it('warns when the log was tampered with and searches as the user types', async () => {
-    const fake = fakeApi({ listEvents: { events: [], chainIntact: false } });
+    const fake = fakeApi({
+      listEvents: { events: [], matching: 0, chainIntact: false },
+    });
     renderWith(fake, <EventLogScreen />);
     expect(
       await screen.findByText(/log was changed, shortened or damaged/),
