@@ -53,6 +53,11 @@ export {
 } from './parse';
 export { PRESETS, type PermissionPreset } from './presets';
 export {
+  permissionModelForServer,
+  sameListing,
+  type ServerPermissionFacts,
+} from './server-model';
+export {
   RISK_CLASSES,
   RISK_LABELS,
   riskClasses,
