@@ -1,4 +1,8 @@
-import { describePermission } from '../permissions';
+import {
+  describePermission,
+  permissionModelForServer,
+  type PermissionModel,
+} from '../permissions';
 import type { KeyOrigin, KeyRecord } from '../vault/schema';
 import type { InventoryEntry, PermissionInWords } from './report-schema';
 import { daysSince, isManagerKey, type RuleContext } from './rules';
@@ -14,12 +18,16 @@ export function buildInventory(
   ctx: Pick<RuleContext, 'serversById' | 'now' | 'risksOf'>,
 ): InventoryEntry[] {
   const { serversById, now } = ctx;
-  const inWords = new Map<string, PermissionInWords>();
-  const wordsFor = (permission: string): PermissionInWords => {
-    let words = inWords.get(permission);
+  // Words per server: a server's plugin policies are known only there.
+  const inWords = new Map<PermissionModel, Map<string, PermissionInWords>>();
+  const wordsFor = (serverId: string, permission: string) => {
+    const model = permissionModelForServer(serversById.get(serverId));
+    const known = inWords.get(model) ?? new Map<string, PermissionInWords>();
+    inWords.set(model, known);
+    let words = known.get(permission);
     if (words === undefined) {
-      words = permissionInWords(permission);
-      inWords.set(permission, words);
+      words = permissionInWords(permission, model);
+      known.set(permission, words);
     }
     return words;
   };
@@ -30,7 +38,9 @@ export function buildInventory(
     label: key.label,
     fingerprint: key.fingerprint,
     origin: originInWords(key.origin),
-    permissions: key.grantedPermissions.map(wordsFor),
+    permissions: key.grantedPermissions.map((permission) =>
+      wordsFor(key.serverId, permission),
+    ),
     riskClasses: ctx.risksOf(key.grantedPermissions),
     isManager: isManagerKey(key, serversById),
     createdAt: key.createdAt,
@@ -47,8 +57,11 @@ export function buildInventory(
 }
 
 /** A permission's title and the stores it covers, in plain words. */
-export function permissionInWords(permission: string): PermissionInWords {
-  const described = describePermission(permission);
+export function permissionInWords(
+  permission: string,
+  model?: PermissionModel,
+): PermissionInWords {
+  const described = describePermission(permission, model ? { model } : {});
   return {
     permission,
     title: described.title,

@@ -1,5 +1,6 @@
 import {
   describePermission,
+  permissionModelForServer,
   type PermissionDescription,
   type RiskClass,
 } from '../permissions';
@@ -23,8 +24,10 @@ export async function describeKey(
   keyId: string,
 ): Promise<KeyDetail> {
   const { key, server } = await requireKey(vault, keyId);
+  // In the server's own words, so its plugin policies keep their hierarchy.
+  const model = permissionModelForServer(server);
   const permissions = key.grantedPermissions.map((permission) =>
-    describePermission(permission),
+    describePermission(permission, { model }),
   );
   const risks = [...new Set(permissions.flatMap((p) => p.risks))];
   return { key, server, permissions, risks };

@@ -1,5 +1,6 @@
 import type { ContractHandlers } from '../contract';
 import { ok } from '../contract';
+import { permissionModelForServer } from '../permissions/server-model';
 import { authorizeHandlers } from './authorize';
 import { auditHandlers } from './audit';
 import { ClipboardGuard } from './clipboard';
@@ -56,6 +57,9 @@ export function createKeyManagerService(deps: ServiceDeps): KeyManagerService {
           permissions,
           null,
           serverId ? storeNames.get(serverId) : undefined,
+          permissionModelForServer(
+            serverId ? await context.vault.findServer(serverId) : null,
+          ),
         ),
       ),
   };

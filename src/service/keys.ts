@@ -4,6 +4,7 @@ import { importKey } from '../keys/import';
 import { requireKey } from '../keys/lookup';
 import { deleteKeyLocally, revokeKey } from '../keys/revoke';
 import { verifyKeys } from '../keys/verify';
+import { permissionModelForServer } from '../permissions/server-model';
 import type { ClipboardGuard } from './clipboard';
 import type { ServiceContext } from './context';
 import { answer } from './failures';
@@ -65,6 +66,7 @@ export function keyHandlers(
             key.grantedPermissions,
             key.requestedPermissions,
             storeNames.get(server.id),
+            permissionModelForServer(server),
           ),
           server: serverView(server, metadata.keys),
         };

@@ -5,7 +5,11 @@ import type {
   RiskClass,
 } from '../contract';
 import { impliedPolicies } from '../permissions/hierarchy';
-import { CATALOGUE_MODEL, definitionOf } from '../permissions/model';
+import {
+  CATALOGUE_MODEL,
+  definitionOf,
+  type PermissionModel,
+} from '../permissions/model';
 import { parsePermission, policyKind } from '../permissions/parse';
 import { PRESETS } from '../permissions/presets';
 import { riskClasses } from '../permissions/risk';
@@ -17,26 +21,42 @@ import { riskClasses } from '../permissions/risk';
 
 /** Distinct permission lists whose risks are remembered; a vault has few. */
 const RISK_CACHE_LIMIT = 2_000;
-const knownRisks = new Map<string, readonly RiskClass[]>();
+// Per model: a server with plugins can give the same list other risks.
+const knownRisks = new WeakMap<
+  PermissionModel,
+  Map<string, readonly RiskClass[]>
+>();
 
 /**
- * The risk classes of a set of permissions, worst first. Remembered per
- * distinct list: thousands of keys share a handful of lists, and expanding
- * each key's list again made listing 10,000 keys cost twice its parsing.
+ * The risk classes of a set of permissions, worst first, under the model of
+ * the key's server (the catalogue by default). Remembered per distinct list:
+ * thousands of keys share a handful of lists, and expanding each key's list
+ * again made listing 10,000 keys cost twice its parsing.
  */
-export function risksOf(permissions: readonly string[]): RiskClass[] {
+export function risksOf(
+  permissions: readonly string[],
+  model: PermissionModel = CATALOGUE_MODEL,
+): RiskClass[] {
+  let remembered = knownRisks.get(model);
+  if (remembered === undefined) {
+    remembered = new Map();
+    knownRisks.set(model, remembered);
+  }
   const id = permissions.join('\n');
-  let risks = knownRisks.get(id);
+  let risks = remembered.get(id);
   if (risks === undefined) {
-    if (knownRisks.size >= RISK_CACHE_LIMIT) knownRisks.clear();
-    risks = riskClasses(permissions);
-    knownRisks.set(id, risks);
+    if (remembered.size >= RISK_CACHE_LIMIT) remembered.clear();
+    risks = riskClasses(permissions, model);
+    remembered.set(id, risks);
   }
   return [...risks];
 }
 
-function kindOf(policy: string): PolicyView['kind'] {
-  const kind = definitionOf(policy)?.kind ?? policyKind(policy);
+function kindOf(
+  policy: string,
+  model: PermissionModel = CATALOGUE_MODEL,
+): PolicyView['kind'] {
+  const kind = definitionOf(policy, model)?.kind ?? policyKind(policy);
   // Impersonation has no prefix kind; its scope names a user.
   if (kind === null) return policy.includes('impersonat') ? 'user' : 'unknown';
   return kind;
@@ -54,30 +74,34 @@ function statusOf(
   return isGranted ? 'granted-only' : 'requested-only';
 }
 
-/** One permission explained, with its store name when the scope is known. */
+/**
+ * One permission explained, with its store name when the scope is known, in
+ * the words of the key's server (its plugin policies included) when given.
+ */
 export function permissionLine(
   permission: string,
   status: PermissionLine['status'],
   storeNames: ReadonlyMap<string, string>,
+  model: PermissionModel = CATALOGUE_MODEL,
 ): PermissionLine {
   const parsed = parsePermission(permission);
   const policy = parsed.ok ? parsed.permission.policy : permission;
   const scope = parsed.ok ? parsed.permission.scope : null;
-  const definition = definitionOf(policy);
+  const definition = definitionOf(policy, model);
   return {
     permission,
     policy,
     scope,
     storeName: scope === null ? null : (storeNames.get(scope) ?? null),
-    kind: kindOf(policy),
+    kind: kindOf(policy, model),
     title: definition?.title ?? policy,
     description:
       definition?.description ??
       'BTCPay does not define this permission, so it grants nothing.',
-    implies: impliedPolicies(policy).map(
-      (implied) => definitionOf(implied)?.title ?? implied,
+    implies: impliedPolicies(policy, model).map(
+      (implied) => definitionOf(implied, model)?.title ?? implied,
     ),
-    risks: parsed.ok ? risksOf([permission]) : [],
+    risks: parsed.ok ? risksOf([permission], model) : [],
     status,
     unknown: definition === undefined,
   };
@@ -91,6 +115,7 @@ export function permissionLines(
   granted: readonly string[],
   requested: readonly string[] | null,
   storeNames: ReadonlyMap<string, string> = new Map(),
+  model: PermissionModel = CATALOGUE_MODEL,
 ): PermissionLine[] {
   const grantedSet = new Set(granted);
   const requestedSet = requested ? new Set(requested) : null;
@@ -100,6 +125,7 @@ export function permissionLines(
       permission,
       statusOf(permission, grantedSet, requestedSet),
       storeNames,
+      model,
     ),
   );
 }

@@ -1,5 +1,6 @@
 import type { KeyView, OriginView, ServerView } from '../contract';
 import { isInsecureServer } from '../greenfield/base-url';
+import { permissionModelForServer } from '../permissions/server-model';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import { risksOf } from './permission-words';
 
@@ -89,7 +90,10 @@ export function keyView(
         }
       : null,
     revokedAt: key.revokedAt,
-    risks: risksOf(key.grantedPermissions),
+    risks: risksOf(
+      key.grantedPermissions,
+      permissionModelForServer(serversById.get(key.serverId)),
+    ),
   };
 }
 
