@@ -21,6 +21,7 @@ export interface NewKey {
   requestedPermissions?: string[] | null;
   origin: z.input<typeof KeyOrigin>;
   userId?: string | null;
+  ownerEmail?: string | null;
   isManager?: boolean;
 }
 
@@ -33,6 +34,7 @@ export type KeyPatch = Partial<
     | 'requestedPermissions'
     | 'origin'
     | 'userId'
+    | 'ownerEmail'
     | 'isManager'
   >
 >;
@@ -69,6 +71,7 @@ export async function storeKey(
     requestedPermissions: input.requestedPermissions ?? null,
     origin: input.origin,
     userId: input.userId ?? null,
+    ownerEmail: input.ownerEmail ?? null,
     isManager: input.isManager ?? false,
     createdAt: new Date().toISOString(),
   });
@@ -350,9 +353,26 @@ export function requireKeyIn(
   document: MetadataDocument,
   id: string,
 ): KeyRecord {
-  const key = document.keys.find((candidate) => candidate.id === id);
+  const key = Object.isFrozen(document.keys)
+    ? keysById(document.keys).get(id)
+    : document.keys.find((candidate) => candidate.id === id);
   if (!key) throw keyNotFound(id);
   return key;
+}
+
+/**
+ * Key lists read from disk are frozen (see `readMetadata`), so an index of
+ * one stays right for as long as the list lives.
+ */
+const indexes = new WeakMap<readonly KeyRecord[], Map<string, KeyRecord>>();
+
+function keysById(keys: readonly KeyRecord[]): Map<string, KeyRecord> {
+  let index = indexes.get(keys);
+  if (!index) {
+    index = new Map(keys.map((key) => [key.id, key]));
+    indexes.set(keys, index);
+  }
+  return index;
 }
 
 /** Same permissions, ignoring order and the case of policy names. */

@@ -1,4 +1,5 @@
-import { readFile, rename, stat } from 'node:fs/promises';
+import { open, rename, stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { ensureHome, withVaultLock } from './lock';
 import {
@@ -43,7 +44,8 @@ function describe(
     return (
       `${what} It was moved, unchanged, to ${setAsideAs}, and BTCPay Key ` +
       'Manager starts again with empty metadata. The API keys are still in ' +
-      'the keychain: `btcpay-keys reconcile` lists them.'
+      'the keychain: `btcpay-keys reconcile` lists them, and ' +
+      '`btcpay-keys reconcile --adopt --server URL` takes them back.'
     );
   }
   if (problem === 'newer-version') {
@@ -60,12 +62,17 @@ export interface MetadataReadOptions {
 /**
  * Reads, migrates and schema-checks the metadata. A missing file is an empty
  * document; a damaged one is set aside and reported as a `MetadataError`.
+ *
+ * The document comes back frozen: while the file is the very one this
+ * process last checked (same inode, size, modification and change times)
+ * the checked document is reused instead of parsed again, so it must not
+ * be edited in place. Edits go through `updateMetadata`.
  */
 export async function readMetadata(
   home: string,
   options: MetadataReadOptions = {},
 ): Promise<MetadataDocument> {
-  const loaded = await loadMetadata(home, options);
+  const loaded = await loadMetadata(home, options, { reuse: true });
   if (loaded.ok) return loaded.document;
   if (
     loaded.error.problem === 'unreadable' ||
@@ -89,29 +96,84 @@ export function updateMetadata<T>(
   options: MetadataReadOptions = {},
 ): Promise<T> {
   return withVaultLock(home, async () => {
-    const draft = await loadOrSetAside(home, options);
+    const draft = await loadDraft(home, options);
     const result = await change(draft);
     await writeMetadata(home, MetadataDocument.parse(draft));
     return result;
   });
 }
 
-/** Writes the whole document atomically: temp file, fsync, rename. */
+/**
+ * Writes the whole document atomically (temp file, fsync, rename), then
+ * remembers it as checked: the lock is held, so the file now on disk is
+ * the one just written.
+ */
 async function writeMetadata(
   home: string,
   document: MetadataDocument,
 ): Promise<void> {
   await ensureHome(home);
-  await writeFileAtomic(
-    vaultFiles(home).metadata,
-    `${JSON.stringify(document, null, 2)}\n`,
-    { fsync: true, mode: 0o600 },
-  );
+  const file = vaultFiles(home).metadata;
+  await writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, {
+    fsync: true,
+    mode: 0o600,
+  });
+  const written = await stat(file, { bigint: true }).catch(() => null);
+  if (written) rememberChecked(file, identityOf(written), document);
+}
+
+/** A file's identity: any write or replacement of it changes this. */
+function identityOf(stats: BigIntStats): string {
+  const { dev, ino, size, mtimeNs, ctimeNs } = stats;
+  return `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+}
+
+/** The last document this process checked or wrote, per metadata file. */
+const checkedDocuments = new Map<
+  string,
+  { identity: string; document: MetadataDocument }
+>();
+
+function rememberChecked(
+  file: string,
+  identity: string,
+  document: MetadataDocument,
+): MetadataDocument {
+  const frozen = deepFreeze(document);
+  checkedDocuments.set(file, { identity, document: frozen });
+  return frozen;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 type Loaded =
   | { ok: true; document: MetadataDocument }
   | { ok: false; error: MetadataError };
+
+/**
+ * An editable copy of the document for a locked write. A file this
+ * process already checked is copied rather than parsed and checked again;
+ * the draft is checked as a whole before it is written anyway.
+ */
+async function loadDraft(
+  home: string,
+  options: MetadataReadOptions,
+): Promise<MetadataDocument> {
+  const loaded = await loadMetadata(home, options, { reuse: true });
+  if (loaded.ok) {
+    const { document } = loaded;
+    return Object.isFrozen(document)
+      ? (JSON.parse(JSON.stringify(document)) as MetadataDocument)
+      : document;
+  }
+  return loadOrSetAside(home, options);
+}
 
 async function loadOrSetAside(
   home: string,
@@ -126,9 +188,15 @@ async function loadOrSetAside(
   throw new MetadataError(file, problem, reason, await setAside(file));
 }
 
+/**
+ * Loads the document. With `reuse`, a file this process already checked is
+ * not parsed again and the frozen document is returned; without it (drafts
+ * for a write), a fresh, editable document is always built.
+ */
 async function loadMetadata(
   home: string,
   options: MetadataReadOptions,
+  { reuse }: { reuse: boolean } = { reuse: false },
 ): Promise<Loaded> {
   const file = vaultFiles(home).metadata;
   const fail = (problem: MetadataProblem, reason: string): Loaded => ({
@@ -136,9 +204,25 @@ async function loadMetadata(
     error: new MetadataError(file, problem, reason, null),
   });
 
+  // Test tables of migrations are not what the cache was checked with.
+  const reusable = reuse && !options.migrations;
   let text: string;
+  let identity: string;
   try {
-    text = await readFile(file, 'utf8');
+    const checked = reusable ? checkedDocuments.get(file) : undefined;
+    if (checked) {
+      const now = identityOf(await stat(file, { bigint: true }));
+      if (now === checked.identity)
+        return { ok: true, document: checked.document };
+    }
+    // Identity and text from one open file, so they belong together.
+    const handle = await open(file, 'r');
+    try {
+      identity = identityOf(await handle.stat({ bigint: true }));
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: true, document: emptyMetadata() };
@@ -173,7 +257,8 @@ async function loadMetadata(
     const where = issue?.path.length ? issue.path.join('.') : 'the document';
     return fail('invalid-schema', `${where}: ${issue?.message ?? 'invalid'}`);
   }
-  return { ok: true, document: parsed.data };
+  if (!reusable) return { ok: true, document: parsed.data };
+  return { ok: true, document: rememberChecked(file, identity, parsed.data) };
 }
 
 /** Renames a damaged file to a name no other file has; never overwrites. */

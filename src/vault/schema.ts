@@ -114,6 +114,12 @@ export const KeyRecord = z.object({
   origin: KeyOrigin,
   /** The BTCPay user that owns the key, when known. */
   userId: z.string().nullable().default(null),
+  /**
+   * The owner's email, when known: for a key minted for another account it
+   * is all there is to name the owner, and BTCPay's per-user key routes take
+   * an id or an email alike. Absent in records stored before it existed.
+   */
+  ownerEmail: z.string().nullable().optional(),
   /** The server's `unrestricted` manager credential. */
   isManager: z.boolean().default(false),
   createdAt: isoDate,

@@ -39,6 +39,49 @@ describe('readMetadata', () => {
     });
   });
 
+  it('notices an edit made in place after it read the file', async () => {
+    await updateMetadata(home, (draft) => {
+      draft.servers.push(server('shop-a'));
+    });
+    expect((await readMetadata(home)).servers[0]?.name).toBe('shop-a');
+    const file = vaultFiles(home).metadata;
+
+    // Same length, same inode: only the times and the content change.
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"name": "shop-a"', '"name": "shop-b"'));
+
+    expect((await readMetadata(home)).servers[0]?.name).toBe('shop-b');
+  });
+
+  it('notices a file that breaks the schema even after reading it fine', async () => {
+    await updateMetadata(home, (draft) => {
+      draft.servers.push(server('shop-a'));
+    });
+    await readMetadata(home);
+    const file = vaultFiles(home).metadata;
+    const text = await readFile(file, 'utf8');
+    await writeFile(
+      file,
+      text.replace('"mintMethod": "authorize"', '"mintMethod": "sorcery"'),
+    );
+
+    await expect(readMetadata(home)).rejects.toMatchObject({
+      problem: 'invalid-schema',
+    });
+  });
+
+  it('hands out a document that cannot be edited behind the lock', async () => {
+    await updateMetadata(home, (draft) => {
+      draft.servers.push(server('shop-a'));
+    });
+    const document = await readMetadata(home);
+
+    expect(() => {
+      (document.servers[0] as { name: string }).name = 'renamed';
+    }).toThrow(TypeError);
+    expect((await readMetadata(home)).servers[0]?.name).toBe('shop-a');
+  });
+
   it('sets a file that is not JSON aside and says where it went', async () => {
     const file = vaultFiles(home).metadata;
     await writeFile(file, '{"version": 1, "servers": [');
