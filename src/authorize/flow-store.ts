@@ -1,4 +1,5 @@
 import type { GreenfieldClient } from '../greenfield';
+import { learnServerPolicies } from '../keys/server-policies';
 import type { Logger } from '../log/logger';
 import { diffPermissions } from '../permissions';
 import type { Vault } from '../vault';
@@ -91,6 +92,7 @@ export async function storeVerifiedKey(
     isManager,
   );
   if (isManager) await adoptManagerKey(vault, server, key);
+  await learnServerPolicies(vault, server.id, state.client, verified.apiKey);
   const storedServer = (await vault.findServer(server.id)) ?? server;
   return {
     outcome: 'stored',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resultOf } from './result';
 import {
   AuditView,
+  DeepLinkMethod,
   DeepLinkRequestView,
   DelegationView,
   EventView,
@@ -193,7 +194,16 @@ export const operations = {
       requestId: z.string().min(1),
       decision: z.enum(['approve', 'deny']),
       remember: z.boolean(),
-      storeId: z.string().nullable(),
+      storeId: z.string().min(1).max(200).nullable(),
+      /** How to get the key; the view's default when absent. */
+      method: DeepLinkMethod.optional(),
+      /** For `basic`: spent once on this request, never stored. */
+      basic: z
+        .object({
+          email: z.string().min(1).max(320),
+          password: z.string().min(1).max(1024),
+        })
+        .optional(),
     }),
     response: resultOf(z.object({ message: z.string() })),
   },

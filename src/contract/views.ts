@@ -181,6 +181,15 @@ export const DelegationView = z.object({
 });
 export type DelegationView = z.infer<typeof DelegationView>;
 
+/** How the key for a deep-link request is obtained. */
+export const DeepLinkMethod = z.enum([
+  'reuse',
+  'manager',
+  'authorize',
+  'basic',
+]);
+export type DeepLinkMethod = z.infer<typeof DeepLinkMethod>;
+
 /** A deep-link request waiting for the user's decision. */
 export const DeepLinkRequestView = z.object({
   id: z.string(),
@@ -192,8 +201,23 @@ export const DeepLinkRequestView = z.object({
   /** The loopback port the key would be posted to, or null to keep it here. */
   callbackPort: z.number().int().nullable(),
   callbackProcess: z.string().nullable(),
+  /** The listening program's executable path, when the OS gives one. */
+  callbackExecutable: z.string().nullable(),
   permissions: z.array(PermissionLine),
   selectiveStores: z.boolean(),
+  /** True when a key made here must be limited to one store the user picks. */
+  needsStore: z.boolean(),
+  /** What the link asks that BTCPay or this app handles differently. */
+  warnings: z.array(z.string()),
+  /** A stored key with exactly the requested permissions, to hand over. */
+  reusableKey: z
+    .object({ id: z.string(), label: z.string(), fingerprint: z.string() })
+    .nullable(),
+  /** The ways the key can be obtained, and the one to preselect. */
+  methods: z.array(DeepLinkMethod),
+  defaultMethod: DeepLinkMethod,
+  /** Why a remembered answer did not apply by itself, when it did not. */
+  rememberedMismatch: z.string().nullable(),
   /** Why the link is refused; the UI then offers only to dismiss it. */
   refusal: z.string().nullable(),
 });

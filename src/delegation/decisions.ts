@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { Vault } from '../vault';
 import type { DelegationDecision } from '../vault/schema';
 import type { DelegationRequest } from './link';
+import type { ListeningProcess } from './listener-process';
 
 /**
  * Remembered consent decisions: per server, application identifier and exact
  * permission set, so an app that asks again for the same thing is answered
  * without asking the user, until the user forgets the decision.
+ *
+ * An allow also remembers which program listened on the app's callback, when
+ * the OS could tell. A later request whose callback is served by a different
+ * program is asked again instead of being answered: the name and identifier
+ * in a link are claims anyone can make, the listening executable is not.
  */
 
 /** The permission set a decision is remembered for: sorted and de-duplicated. */
@@ -20,7 +26,18 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return left.length === right.length && left.every((p, i) => p === right[i]);
 }
 
-/** The remembered decision that answers this request, if any. */
+/**
+ * The program that listens on a callback, as remembered: its executable
+ * path where the OS gives one, else its name; null when nobody could tell.
+ */
+export function callbackProgramOf(
+  listener: ListeningProcess | null,
+): string | null {
+  if (!listener) return null;
+  return listener.executable ?? listener.name;
+}
+
+/** The remembered decision for this server, app and permission set, if any. */
 export async function findRememberedDecision(
   vault: Vault,
   serverId: string,
@@ -38,6 +55,19 @@ export async function findRememberedDecision(
   );
 }
 
+/**
+ * Whether a remembered allow may answer without asking: when a program was
+ * remembered, the same one must listen on the callback now. A decision made
+ * while the OS could not tell matches on server, app and permissions alone.
+ */
+export function sameCallbackProgram(
+  decision: DelegationDecision,
+  listener: ListeningProcess | null,
+): boolean {
+  if (decision.callbackProgram === null) return true;
+  return callbackProgramOf(listener) === decision.callbackProgram;
+}
+
 /** Remembers a decision, replacing an older one for the same request. */
 export async function rememberDecision(
   vault: Vault,
@@ -46,6 +76,8 @@ export async function rememberDecision(
     request: DelegationRequest;
     decision: 'allow' | 'deny';
     keyId: string | null;
+    /** Who listened on the callback when the user decided. */
+    listener: ListeningProcess | null;
   },
 ): Promise<DelegationDecision | null> {
   const { request } = input;
@@ -59,6 +91,7 @@ export async function rememberDecision(
     permissions: permissionSetKey(request.permissions),
     decision: input.decision,
     keyId: input.keyId,
+    callbackProgram: callbackProgramOf(input.listener),
     createdAt: new Date().toISOString(),
     lastUsedAt: null,
   };

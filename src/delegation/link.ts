@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { normalizeBaseUrl } from '../greenfield/base-url';
 import { parsePermission, unknownPolicies } from '../permissions';
+import { linkWarnings, type LinkWarning } from './link-warnings';
 import { checkLoopbackRedirect, type LoopbackRedirect } from './redirect';
+
+export type { LinkWarning };
 
 /**
  * Reads `btcpay-keys://` deep links: another desktop app asking for a key.
@@ -27,7 +30,7 @@ export interface DelegationRequest {
   /** Opaque value echoed back to the requester. */
   state: string | null;
   /** Things the user should know that do not make the link invalid. */
-  warnings: string[];
+  warnings: LinkWarning[];
 }
 
 /** Why a link was refused; `rule` is stable, `message` is for people. */
@@ -43,6 +46,7 @@ export type LinkParseResult =
   | { ok: true; request: DelegationRequest }
   | { ok: false; refusal: LinkRefusal };
 
+/** The size limits a link must keep; the protocol document lists them. */
 export const LINK_LIMITS = {
   linkLength: 16_384,
   stateLength: 512,
@@ -188,13 +192,22 @@ function readOpen(params: Params, partial: Partial): DelegationRequest {
   base.search = '';
   const merged = readParams(url.search.slice(1));
   merged.set('server', [base.href]);
-  const state = single(params, 'state');
-  if (state !== null) merged.set('state', [state]);
+  // BTCPay has no state parameter; an integrator may still put it in the
+  // wrapped URL. It is echoed like an outer one, and giving both is refused.
+  const innerState = single(merged, 'state');
+  if (innerState !== null) {
+    if (partial.state !== null) {
+      throw new Refused(
+        'repeated-parameter',
+        'The parameter "state" appears both in the link and in its url; give it once.',
+      );
+    }
+    partial.state = readState(merged);
+  }
   return readAuthorize(merged, partial);
 }
 
 function readAuthorize(params: Params, partial: Partial): DelegationRequest {
-  const warnings: string[] = [];
   const redirect = readRedirect(params);
   partial.redirect = redirect;
 
@@ -222,12 +235,7 @@ function readAuthorize(params: Params, partial: Partial): DelegationRequest {
     'applicationidentifier',
     LINK_LIMITS.identifierLength,
   );
-  if (applicationIdentifier && !redirect) {
-    warnings.push(
-      'The app gave an identifier but no redirect; BTCPay ignores an identifier without a redirect.',
-    );
-  }
-  return {
+  const request = {
     server: server.url,
     applicationName,
     applicationIdentifier,
@@ -236,8 +244,8 @@ function readAuthorize(params: Params, partial: Partial): DelegationRequest {
     selectiveStores: readBoolean(params, 'selectivestores', false),
     redirect,
     state: partial.state,
-    warnings,
   };
+  return { ...request, warnings: linkWarnings(request) };
 }
 
 function readRedirect(params: Params): LoopbackRedirect | null {
@@ -248,15 +256,28 @@ function readRedirect(params: Params): LoopbackRedirect | null {
   return check.redirect;
 }
 
+// Control characters could forge extra lines on the consent screen; bidi
+// overrides, isolates and other invisible format characters (U+202E and
+// kin, zero-width joiners, line separators) can make a name read as another.
+const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
 function limited(params: Params, name: Singular, max: number): string | null {
   const value = single(params, name);
   if (value === null || value.trim() === '') return null;
-  // Control characters could forge extra lines on the consent screen.
-  // eslint-disable-next-line no-control-regex
-  if (value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (value.length > max) {
     throw new Refused(
       `${name}-invalid`,
       `The ${name} must be at most ${max} characters of visible text.`,
+    );
+  }
+  const hidden = HIDDEN_CHARACTERS.exec(value)?.[0];
+  if (hidden !== undefined) {
+    const code = hidden.codePointAt(0) ?? 0;
+    throw new Refused(
+      `${name}-invalid`,
+      `The ${name} contains the invisible character U+${code.toString(16).toUpperCase().padStart(4, '0')} ` +
+        '(a control, direction or formatting character), which can make ' +
+        'it read as a different name; only visible text is accepted.',
     );
   }
   return value.trim();

@@ -1,9 +1,15 @@
 import { runAuthorizeFlow, type AuthorizeFlowOptions } from '../authorize';
-import { grants, parsePermission } from '../permissions';
 import { addServer, createKeyOverRest, type ClientFactory } from '../keys';
 import type { Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import type { DelegationRequest } from './link';
+import {
+  hasNamedStore,
+  needsStoreChoice,
+  samePermissionSet,
+  scopedTo,
+  storesNamed,
+} from './stores';
 
 /**
  * Getting the key a deep-link request asks for: reuse one of ours, mint one
@@ -26,7 +32,12 @@ export interface ApprovedMint {
 /** The parts of the browser flow the caller controls (browser, timeout). */
 export type AuthorizeControls = Pick<
   AuthorizeFlowOptions,
-  'openBrowser' | 'onAuthorizeUrl' | 'onProgress' | 'timeoutMs' | 'signal'
+  | 'openBrowser'
+  | 'onAuthorizeUrl'
+  | 'onProgress'
+  | 'onWarnings'
+  | 'timeoutMs'
+  | 'signal'
 >;
 
 /** A failure to get a key, said for the user and for the requester. */
@@ -46,15 +57,28 @@ function identifierOf(key: KeyRecord): string | null {
   return null;
 }
 
-function policyOf(text: string): string {
-  const parsed = parsePermission(text);
-  return parsed.ok ? parsed.permission.policy : text;
+/**
+ * Whether a key's granted permissions are exactly what the request asks,
+ * as BTCPay's own reuse demands: same policies, same stores. When the
+ * merchant is to pick the store, a key for any one store counts, with that
+ * store standing for the pick; reusing it is the merchant's choice.
+ */
+function grantsExactly(key: KeyRecord, request: DelegationRequest): boolean {
+  if (!needsStoreChoice(request)) {
+    return samePermissionSet(key.grantedPermissions, request.permissions);
+  }
+  return storesNamed(key.grantedPermissions).some((store) =>
+    samePermissionSet(
+      key.grantedPermissions,
+      scopedTo(request.permissions, store),
+    ),
+  );
 }
 
 /**
  * A key of ours for the same server and application whose granted
- * permissions match the request: everything asked for is granted, and
- * nothing is granted beyond the policies asked for.
+ * permissions are the same set the request asks for: never a key that can
+ * do more, nor one that reaches other stores.
  */
 export function findReusableKey(
   keys: readonly KeyRecord[],
@@ -62,7 +86,6 @@ export function findReusableKey(
   request: DelegationRequest,
 ): KeyRecord | null {
   if (!request.applicationIdentifier) return null;
-  const askedPolicies = new Set(request.permissions.map(policyOf));
   return (
     keys.find(
       (key) =>
@@ -70,12 +93,35 @@ export function findReusableKey(
         key.revokedAt === null &&
         !key.isManager &&
         identifierOf(key) === request.applicationIdentifier &&
-        request.permissions.every((p) =>
-          grants(key.grantedPermissions, policyOf(p)),
-        ) &&
-        key.grantedPermissions.every((p) => askedPolicies.has(policyOf(p))),
+        grantsExactly(key, request),
     ) ?? null
   );
+}
+
+/**
+ * Why an approval cannot be carried out as given, or null when it can.
+ * Checked before anything is minted, so a store-limited request never
+ * yields a key for every store.
+ */
+export function approvalProblem(
+  request: DelegationRequest,
+  approved: ApprovedMint,
+): string | null {
+  const minting = approved.method === 'manager' || approved.method === 'basic';
+  if (approved.method === 'basic' && !approved.basic) {
+    return 'Signing in with a password needs the BTCPay account email and its password.';
+  }
+  if (minting && needsStoreChoice(request)) {
+    const stores = approved.stores ?? [];
+    if (stores.length !== 1) {
+      return (
+        'The app asked you to pick one store, and a key made here must be ' +
+        'limited to it: pick exactly one store, or approve in the browser, ' +
+        'where BTCPay asks for the store.'
+      );
+    }
+  }
+  return null;
 }
 
 /** Gets the key by the method the user approved. */
@@ -102,6 +148,14 @@ export async function obtainKey(
   }
   if (approved.method === 'authorize') {
     return authorizeInBrowser(vault, request, context.authorize ?? {});
+  }
+  const problem = approvalProblem(request, approved);
+  if (problem) {
+    throw new ObtainKeyError(
+      'server_error',
+      `No key was made: ${problem}`,
+      'Answer the request again with a store picked, or approve it in the browser.',
+    );
   }
   const server =
     context.server ??
@@ -151,7 +205,10 @@ async function authorizeInBrowser(
         : {}),
       permissions: request.permissions,
       strict: request.strict,
-      selectiveStores: request.selectiveStores,
+      // BTCPay drops the store a permission names unless store selection is
+      // on; turning it on keeps such a permission to its store.
+      selectiveStores:
+        request.selectiveStores || hasNamedStore(request.permissions),
     },
   });
   if (result.outcome === 'stored') return result.key;

@@ -31,7 +31,8 @@ export type RedirectCheck =
   | { ok: true; redirect: LoopbackRedirect }
   | { ok: false; rule: RedirectRule; message: string };
 
-const MAX_REDIRECT_LENGTH = 2048;
+/** The longest redirect accepted, in characters. */
+export const MAX_REDIRECT_LENGTH = 2048;
 
 const RULE_MESSAGES: Record<RedirectRule, string> = {
   'redirect-not-absolute':
@@ -93,7 +94,10 @@ export function checkLoopbackRedirect(raw: string): RedirectCheck {
     return refuse('redirect-not-absolute');
   }
   const host = loopback[1] as '127.0.0.1' | '[::1]';
-  if (parsed.hostname !== host || Number(parsed.port) !== port) {
+  // The parser drops a port that is the scheme's default, so an explicit
+  // :80 reads back as no port at all.
+  const parsedPort = parsed.port === '' ? 80 : Number(parsed.port);
+  if (parsed.hostname !== host || parsedPort !== port) {
     return refuse('redirect-host');
   }
   if (/[\s\\]/.test(rest)) return refuse('redirect-not-absolute');

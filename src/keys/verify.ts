@@ -8,6 +8,7 @@ import type {
 import { clientForServer, type ServerCallOptions } from './clients';
 import { KeyOperationError } from './errors';
 import { comparePermissionSets, type PermissionDrift } from './drift';
+import { learnPoliciesOfCheckedServers } from './server-policies';
 
 /** The outcome of checking one key against its server. */
 export interface KeyVerification {
@@ -79,6 +80,7 @@ export async function verifyKeys(
     throw error;
   }
   await writer.flushed();
+  await learnPoliciesOfCheckedServers(vault, results.values(), options);
   return keys.flatMap((key) => results.get(key.id) ?? []);
 }
 

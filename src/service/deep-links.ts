@@ -1,22 +1,24 @@
-import type {
-  ContractHandlers,
-  DeepLinkRequestView,
-  DelegationView,
-} from '../contract';
+import type { ContractHandlers } from '../contract';
 import { fail, ok } from '../contract';
 import { deliverToRequester } from '../delegation/deliver';
 import {
   handleDelegation,
+  refreshConsent,
   type ConsentAnswer,
   type ConsentView,
   type DelegationOutcome,
 } from '../delegation/handle';
 import { parseDeepLink, type LinkRefusal } from '../delegation/link';
+import { approvalProblem } from '../delegation/obtain';
 import { DelegationQueue, type QueuedRequest } from '../delegation/queue';
-import { revokeKey } from '../keys/revoke';
 import type { ServiceContext } from './context';
-import { answer } from './failures';
-import { permissionLines } from './permission-words';
+import {
+  consentAnswerFrom,
+  consentRequestView,
+  refusedLinkView,
+  type RefusedLink,
+} from './deep-link-views';
+import { delegationHandlers } from './delegations';
 
 /**
  * Deep-link requests from other apps. The delegation core parses them, gets
@@ -29,11 +31,7 @@ type DeepLinkHandlers = Pick<
   'pendingDeepLink' | 'answerDeepLink' | 'listDelegations' | 'revokeDelegation'
 >;
 
-interface RefusedLink {
-  id: string;
-  receivedAt: string;
-  refusal: LinkRefusal;
-}
+type AnswerRequest = Parameters<DeepLinkHandlers['answerDeepLink']>[0];
 
 /** The request being handled: its consent step and its eventual outcome. */
 interface Handling {
@@ -41,6 +39,8 @@ interface Handling {
   consent: ConsentView | null;
   decide: ((answer: ConsentAnswer) => void) | null;
   outcome: Promise<DelegationOutcome>;
+  /** What the browser flow warned about, beyond the link's own warnings. */
+  flowWarnings: string[];
 }
 
 /** The deep-link desk: the queue plus the operations that answer it. */
@@ -72,21 +72,17 @@ function outcomeMessage(outcome: DelegationOutcome, app: string): string {
   }
 }
 
-/** The approval to give the core: the preferred way that needs no password. */
-function approval(
-  consent: ConsentView,
-  remember: boolean,
-  storeId: string | null,
-): ConsentAnswer {
-  const method =
-    consent.methods.find((m) => m !== 'basic') ?? consent.methods[0];
-  return {
-    approve: true,
-    remember,
-    method: method ?? 'authorize',
-    ...(storeId ? { stores: [storeId] } : {}),
-  };
+/** Why the dialog's answer cannot be carried out, or null when it can. */
+function answerProblem(view: ConsentView, given: ConsentAnswer): string | null {
+  if (!given.approve) return null;
+  if (!view.methods.includes(given.method)) {
+    return 'That way of getting the key is not open for this request.';
+  }
+  return approvalProblem(view.request, given);
 }
+
+const alreadyAnswered = () =>
+  fail('not-found', 'This request was already answered.', 'Nothing to do.');
 
 /** Builds the desk for one service. */
 export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
@@ -109,26 +105,10 @@ export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
       consent: null,
       decide: null,
       outcome: Promise.resolve(null as never),
+      flowWarnings: [],
     };
     handling = entry;
-    entry.outcome = handleDelegation({
-      vault: context.vault,
-      request: current.request,
-      consent: (view) =>
-        new Promise<ConsentAnswer>((resolve) => {
-          entry.consent = view;
-          entry.decide = resolve;
-          notify();
-        }),
-      authorize: {
-        openBrowser: async (url) => {
-          await context.openBrowser(url);
-          return true;
-        },
-      },
-      ...(context.clientFor ? { clientFactory: context.clientFor } : {}),
-      logger: context.logger,
-    });
+    entry.outcome = run(entry);
     void entry.outcome
       .catch((error: unknown) => {
         context.logger.error({ error: String(error) }, 'deep link failed');
@@ -142,6 +122,34 @@ export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
       });
   }
 
+  function run(entry: Handling): Promise<DelegationOutcome> {
+    const { request } = entry.queued;
+    const linkCodes = new Set<string>(request.warnings.map((w) => w.code));
+    return handleDelegation({
+      vault: context.vault,
+      request,
+      consent: (view) =>
+        new Promise<ConsentAnswer>((resolve) => {
+          entry.consent = view;
+          entry.decide = resolve;
+          notify();
+        }),
+      authorize: {
+        openBrowser: async (url) => {
+          await context.openBrowser(url);
+          return true;
+        },
+        onWarnings: (warnings) => {
+          entry.flowWarnings = warnings
+            .filter((w) => !linkCodes.has(w.code))
+            .map((w) => w.message);
+        },
+      },
+      ...(context.clientFor ? { clientFactory: context.clientFor } : {}),
+      logger: context.logger,
+    });
+  }
+
   function enqueue(url: string): void {
     const parsed = parseDeepLink(url);
     if (!parsed.ok) {
@@ -152,6 +160,7 @@ export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
         refusal: parsed.refusal,
       });
       context.logger.warn({ rule: parsed.refusal.rule }, 'refused a deep link');
+      void tellRefusal(parsed.refusal);
     } else if (!queue.enqueue(parsed.request)) {
       return;
     }
@@ -159,121 +168,78 @@ export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
     handleNext();
   }
 
-  function refusedView(first: RefusedLink): DeepLinkRequestView {
-    return {
-      id: first.id,
-      receivedAt: first.receivedAt,
-      serverUrl: '',
-      serverId: null,
-      applicationName: null,
-      applicationIdentifier: null,
-      callbackPort: first.refusal.redirect?.port ?? null,
-      callbackProcess: null,
-      permissions: [],
-      selectiveStores: false,
-      refusal: first.refusal.message,
-    };
+  /** The app hears why at once; the merchant reads it when they look. */
+  async function tellRefusal(refusal: LinkRefusal): Promise<void> {
+    if (!refusal.redirect) return;
+    const delivery = await deliverToRequester(refusal.redirect, {
+      kind: 'error',
+      error: 'invalid_request',
+      description: refusal.message,
+      state: refusal.state,
+    });
+    context.logger.info(
+      { rule: refusal.rule, delivered: delivery.delivered },
+      'told the app its deep link was refused',
+    );
   }
 
-  function consentView(entry: Handling): DeepLinkRequestView | null {
-    const view = entry.consent;
-    if (!view || !entry.decide) return null;
-    const { request } = view;
-    return {
-      id: entry.queued.id,
-      receivedAt: entry.queued.receivedAt,
-      serverUrl: request.server,
-      serverId: view.server?.id ?? null,
-      applicationName: request.applicationName,
-      applicationIdentifier: request.applicationIdentifier,
-      callbackPort: request.redirect?.port ?? null,
-      callbackProcess: view.listener?.name ?? null,
-      permissions: permissionLines(request.permissions, null),
-      selectiveStores: request.selectiveStores,
-      refusal: null,
-    };
+  /** The view on screen, re-read: the merchant may have added the server. */
+  async function currentView(entry: Handling): Promise<ConsentView | null> {
+    if (!entry.consent || !entry.decide) return null;
+    entry.consent = await refreshConsent(context.vault, entry.consent);
+    return entry.consent;
   }
 
-  async function dismissRefused(index: number) {
-    const [dismissed] = refused.splice(index, 1);
-    if (dismissed?.refusal.redirect) {
-      await deliverToRequester(dismissed.refusal.redirect, {
-        kind: 'error',
-        error: 'invalid_request',
-        description: dismissed.refusal.message,
-        state: dismissed.refusal.state,
-      });
+  async function answerConsent(entry: Handling, given: AnswerRequest) {
+    const view = await currentView(entry);
+    if (!view || !entry.decide) return alreadyAnswered();
+    const consent = consentAnswerFrom(view, given);
+    const problem = answerProblem(view, consent);
+    if (problem) {
+      return fail(
+        'invalid-input',
+        problem,
+        'Change your choice and try again.',
+      );
     }
-    notify();
-    return ok({ message: 'The refused request was dismissed.' });
+    const decide = entry.decide;
+    entry.decide = null;
+    decide(consent);
+    const outcome = await entry.outcome;
+    if (outcome.status === 'failed') {
+      return fail('refused', outcome.message, outcome.nextStep);
+    }
+    const app = entry.queued.request.applicationName ?? 'the app';
+    const notes = entry.flowWarnings.map((w) => ` Note: ${w}`).join('');
+    return ok({ message: `${outcomeMessage(outcome, app)}${notes}` });
   }
 
   const handlers: DeepLinkHandlers = {
     pendingDeepLink: async () => {
       const first = refused[0];
+      const view = !first && handling ? await currentView(handling) : null;
       const request = first
-        ? refusedView(first)
-        : handling
-          ? consentView(handling)
+        ? refusedLinkView(first)
+        : handling && view
+          ? consentRequestView(handling.queued, view)
           : null;
       const waiting = refused.length + queue.list().length;
       return ok({ request, queued: Math.max(0, waiting - 1) });
     },
-    answerDeepLink: async ({ requestId, decision, remember, storeId }) => {
-      const refusedIndex = refused.findIndex((r) => r.id === requestId);
-      if (refusedIndex !== -1) return dismissRefused(refusedIndex);
+    answerDeepLink: async (given) => {
+      const refusedIndex = refused.findIndex((r) => r.id === given.requestId);
+      if (refusedIndex !== -1) {
+        refused.splice(refusedIndex, 1);
+        notify();
+        return ok({ message: 'The refused request was dismissed.' });
+      }
       const entry = handling;
-      if (!entry || entry.queued.id !== requestId || !entry.consent) {
-        return fail(
-          'not-found',
-          'This request was already answered.',
-          'Nothing to do.',
-        );
+      if (!entry || entry.queued.id !== given.requestId) {
+        return alreadyAnswered();
       }
-      const decide = entry.decide;
-      entry.decide = null;
-      decide?.(
-        decision === 'deny'
-          ? { approve: false, remember }
-          : approval(entry.consent, remember, storeId),
-      );
-      const outcome = await entry.outcome;
-      const app = entry.queued.request.applicationName ?? 'the app';
-      if (outcome.status === 'failed') {
-        return fail('refused', outcome.message, outcome.nextStep);
-      }
-      return ok({ message: outcomeMessage(outcome, app) });
+      return answerConsent(entry, given);
     },
-    listDelegations: () =>
-      answer(async () => {
-        const metadata = await context.vault.metadata();
-        return metadata.delegations.map((d): DelegationView => ({
-          ...d,
-          serverName:
-            metadata.servers.find((s) => s.id === d.serverId)?.name ??
-            'Unknown server',
-        }));
-      }),
-    revokeDelegation: ({ id, revokeKey: alsoRevokeKey }) =>
-      answer(async () => {
-        const removed = await context.vault.update((draft) => {
-          const index = draft.delegations.findIndex((d) => d.id === id);
-          return index === -1 ? null : draft.delegations.splice(index, 1)[0];
-        });
-        if (!removed) return {};
-        await context.vault.log({
-          action: 'delegation.forgotten',
-          serverId: removed.serverId,
-        });
-        if (alsoRevokeKey && removed.keyId) {
-          const options = context.clientFor
-            ? { clientFor: context.clientFor }
-            : {};
-          await revokeKey(context.vault, removed.keyId, options);
-        }
-        context.emit({ type: 'inventoryChanged' });
-        return {};
-      }),
+    ...delegationHandlers(context),
   };
   return { handlers, enqueue };
 }

@@ -67,7 +67,10 @@ describe('parseDeepLink: the authorize requests integrators write', () => {
   it('warns that an identifier without a redirect is ignored, without failing', () => {
     const request = accepted(link('applicationIdentifier=gozo'));
     expect(request.applicationIdentifier).toBe('gozo');
-    expect(request.warnings.join(' ')).toMatch(/ignores an identifier/);
+    expect(request.warnings.map((w) => w.code)).toEqual([
+      'identifier-without-redirect',
+    ]);
+    expect(request.warnings[0]?.message).toMatch(/ignores an identifier/);
   });
 
   it('lower-cases policy names but keeps store scopes as written', () => {

@@ -6,14 +6,21 @@ import {
   type ConsentView,
   type DelegationOutcome,
 } from '../../delegation/handle';
-import { parseDeepLink } from '../../delegation/link';
-import type { MintChoice } from '../../delegation/obtain';
+import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
+import type { AuthorizeControls, MintChoice } from '../../delegation/obtain';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note, printJson, say } from '../output';
-import { promptHidden, promptYesNo, readSecretFromStdin } from '../prompt';
+import { promptYesNo } from '../prompt';
 import { openCliVault } from '../vault';
+import type { Vault } from '../../vault';
 import { describeRequest } from './link';
+import {
+  basicCredentials,
+  chooseMethod,
+  chooseStore,
+  METHOD_WORDS,
+} from './link-consent';
 
 /** Options of `btcpay-keys link handle`. */
 export interface HandleOptions {
@@ -70,44 +77,48 @@ export async function handleLinkCommand(
   const outcome = await handleDelegation({
     vault,
     request: parsed.request,
-    consent: (view) => askConsent(context, options, view),
-    authorize: {
-      ...(options.browser ? { openBrowser: openSystemBrowser } : {}),
-      onAuthorizeUrl: (authorizeUrl, state) => {
-        if (!state.browserOpened) {
-          note(
-            context,
-            'Open this address in the browser where you are signed in to BTCPay:',
-          );
-          say(context, authorizeUrl);
-        }
-      },
-    },
+    consent: (view) => askConsent(context, vault, options, view),
+    authorize: browserControls(context, options, parsed.request),
     logger: context.logger,
   });
   reportOutcome(context, options, outcome);
 }
 
+/** The browser flow's hooks: print its new warnings and the address. */
+function browserControls(
+  context: CliContext,
+  options: HandleOptions,
+  request: DelegationRequest,
+): AuthorizeControls {
+  const shown = new Set<string>(request.warnings.map((w) => w.code));
+  return {
+    onWarnings: (warnings) => {
+      for (const warning of warnings) {
+        if (!shown.has(warning.code)) note(context, `note: ${warning.message}`);
+      }
+    },
+    ...(options.browser ? { openBrowser: openSystemBrowser } : {}),
+    onAuthorizeUrl: (authorizeUrl, state) => {
+      if (!state.browserOpened) {
+        note(
+          context,
+          'Open this address in the browser where you are signed in to BTCPay:',
+        );
+        say(context, authorizeUrl);
+      }
+    },
+  };
+}
+
 async function askConsent(
   context: CliContext,
+  vault: Vault,
   options: HandleOptions,
   view: ConsentView,
 ): Promise<ConsentAnswer> {
-  note(context, ...describeRequest(context, view.request));
-  note(
-    context,
-    view.listener
-      ? `  listening on that port: ${view.listener.name} (pid ${view.listener.pid})`
-      : '  which program listens on that port could not be told',
-  );
-  if (view.reusableKey) {
-    note(
-      context,
-      `  a stored key matches: ${view.reusableKey.id} "${view.reusableKey.label}"`,
-    );
-  }
-  if (options.deny)
-    return { approve: false, remember: options.remember === true };
+  describeConsent(context, view);
+  const remember = options.remember === true;
+  if (options.deny) return { approve: false, remember };
   if (!options.yes) {
     if (!context.isTTY) {
       throw new CommandFailure(
@@ -116,40 +127,53 @@ async function askConsent(
         'Pass --yes to approve or --deny to refuse.',
       );
     }
-    if (!(await promptYesNo(context, 'Give this app the key?'))) {
-      return { approve: false, remember: options.remember === true };
+    if (!(await promptYesNo(context, 'Give this app a key?'))) {
+      return { approve: false, remember };
     }
   }
-  const method =
-    (options.method as MintChoice | undefined) ??
-    view.methods[0] ??
-    'authorize';
+  const method = await chooseMethod(context, options, view);
+  if (!view.methods.includes(method)) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `--method ${method} is not open for this request.`,
+      `Use one of: ${view.methods.join(', ')}.`,
+    );
+  }
+  const minting = method === 'manager' || method === 'basic';
+  const stores =
+    minting && view.needsStore
+      ? await chooseStore(context, vault, options, view)
+      : options.store;
   return {
     approve: true,
     method,
-    remember: options.remember === true,
-    stores: options.store,
+    remember,
+    stores,
     ...(method === 'basic'
       ? { basic: await basicCredentials(context, options) }
       : {}),
   };
 }
 
-async function basicCredentials(
-  context: CliContext,
-  options: HandleOptions,
-): Promise<{ email: string; password: string }> {
-  if (!options.user) {
-    throw new CommandFailure(
-      ExitCode.usage,
-      '--method basic needs --user EMAIL.',
-      'Add --user with the BTCPay account, and --password-stdin in scripts.',
+/** The request, who listens, what is offered, in words on stderr. */
+function describeConsent(context: CliContext, view: ConsentView): void {
+  note(context, ...describeRequest(context, view.request));
+  if (view.request.redirect) {
+    note(
+      context,
+      view.listener
+        ? `  listening on that port: ${view.listener.name} (pid ${view.listener.pid})`
+        : '  which program listens on that port could not be told',
     );
   }
-  const password = options.passwordStdin
-    ? await readSecretFromStdin(context, 'password')
-    : await promptHidden(context, `Password for ${options.user}: `);
-  return { email: options.user, password };
+  if (view.reusableKey) {
+    note(
+      context,
+      `  a stored key has exactly these permissions: ${view.reusableKey.id} ` +
+        `"${view.reusableKey.label}" (choose "${METHOD_WORDS.reuse}" to send it)`,
+    );
+  }
+  if (view.rememberedMismatch) note(context, `  ${view.rememberedMismatch}`);
 }
 
 function reportOutcome(

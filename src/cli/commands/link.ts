@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { openWithSystem } from '../../authorize';
 import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
 import { requestKey, type KeyRequestAnswer } from '../../delegation/requester';
+import { needsStoreChoice } from '../../delegation/stores';
 import {
   describePermission,
   riskClasses,
@@ -150,10 +151,16 @@ export function describeRequest(
   }
   const risks = riskClasses(request.permissions);
   if (risks.length > 0) {
-    lines.push(`  risks: ${risks.map((risk) => RISK_LABELS[risk]).join(', ')}`);
+    lines.push(
+      `  risks: ${risks.map((risk) => RISK_LABELS[risk].name).join(', ')}`,
+    );
   }
-  if (request.selectiveStores) lines.push('  you pick the store it applies to');
-  for (const warning of request.warnings) lines.push(`  note: ${warning}`);
+  if (needsStoreChoice(request)) {
+    lines.push('  you pick the one store it applies to');
+  }
+  for (const warning of request.warnings) {
+    lines.push(`  note: ${warning.message}`);
+  }
   return lines;
 }
 

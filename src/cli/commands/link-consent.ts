@@ -1,0 +1,152 @@
+import { storesToPick, type ConsentView } from '../../delegation/consent';
+import type { MintChoice } from '../../delegation/obtain';
+import type { Vault } from '../../vault';
+import { ExitCode, type CliContext } from '../context';
+import { CommandFailure } from '../failure';
+import { note } from '../output';
+import { promptHidden, readSecretFromStdin } from '../prompt';
+
+/**
+ * The choices `btcpay-keys link handle` asks for on a terminal beyond yes or
+ * no: how the key is obtained, the one store a store-limited key is for, and
+ * the BTCPay account for a password sign-in. Flags answer them in scripts.
+ */
+
+/** The consent flags that carry these choices. */
+export interface ConsentChoiceOptions {
+  method?: string;
+  user?: string;
+  passwordStdin?: boolean;
+  store: string[];
+}
+
+/** Plain words for each way of getting the key. */
+export const METHOD_WORDS: Record<MintChoice, string> = {
+  reuse: 'hand over the key you already have',
+  manager: 'create a new key with the manager key',
+  authorize: 'approve a new key in the browser on BTCPay',
+  basic: 'create a new key by signing in with a BTCPay password',
+};
+
+/** Reads one typed line from the terminal. */
+async function promptLine(
+  context: CliContext,
+  question: string,
+): Promise<string> {
+  const input = context.stdin as NodeJS.ReadStream;
+  context.stderr.write(question);
+  input.resume();
+  const typed = await new Promise<string>((resolve) => {
+    input.once('data', (data: Buffer) => resolve(data.toString('utf8')));
+  });
+  input.pause();
+  return typed.trim();
+}
+
+/** Picks one of `count` numbered lines; Enter takes `fallback`. */
+async function promptNumber(
+  context: CliContext,
+  question: string,
+  count: number,
+  fallback: number | null,
+): Promise<number> {
+  const typed = await promptLine(context, question);
+  if (typed === '' && fallback !== null) return fallback;
+  const picked = Number(typed);
+  if (!Number.isInteger(picked) || picked < 1 || picked > count) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `"${typed.slice(0, 20)}" is not one of the numbers shown.`,
+      'Run the command again and type one of the numbers.',
+    );
+  }
+  return picked - 1;
+}
+
+/** The way to get the key: --method, else asked on a terminal, else the default. */
+export async function chooseMethod(
+  context: CliContext,
+  options: ConsentChoiceOptions,
+  view: ConsentView,
+): Promise<MintChoice> {
+  if (options.method) return options.method as MintChoice;
+  if (!context.isTTY || view.methods.length === 1) return view.defaultMethod;
+  const fallback = view.methods.indexOf(view.defaultMethod);
+  note(
+    context,
+    'How should the key be obtained?',
+    ...view.methods.map(
+      (m, i) =>
+        `  ${i + 1}. ${METHOD_WORDS[m]}${i === fallback ? ' (default)' : ''}`,
+    ),
+  );
+  const index = await promptNumber(
+    context,
+    `Choose 1-${view.methods.length} [${fallback + 1}]: `,
+    view.methods.length,
+    fallback,
+  );
+  return view.methods[index] ?? view.defaultMethod;
+}
+
+/**
+ * The store a key made here is limited to, for a request that asks the
+ * merchant to pick one: --store, else picked from the manager key's list on
+ * a terminal. Anything else is refused before a key is made.
+ */
+export async function chooseStore(
+  context: CliContext,
+  vault: Vault,
+  options: ConsentChoiceOptions,
+  view: ConsentView,
+): Promise<string[]> {
+  if (options.store.length === 1) return options.store;
+  const stores =
+    options.store.length === 0 ? await storesToPick(vault, view.server) : null;
+  if (stores && stores.length > 0 && context.isTTY) {
+    note(
+      context,
+      'The app asked you to pick one store:',
+      ...stores.map((s, i) => `  ${i + 1}. ${s.name} (${s.id})`),
+    );
+    const index = await promptNumber(
+      context,
+      `Store 1-${stores.length}: `,
+      stores.length,
+      null,
+    );
+    return [stores[index]?.id ?? ''];
+  }
+  const listed = stores?.map((s) => `${s.id} (${s.name})`).join(', ');
+  throw new CommandFailure(
+    ExitCode.usage,
+    'The app asked you to pick one store, and a key made here must be ' +
+      'limited to it: give --store exactly once.',
+    listed
+      ? `Add --store with one of: ${listed}. Or use --method authorize to pick it on BTCPay's page.`
+      : "Add --store STOREID, or use --method authorize to pick it on BTCPay's page.",
+  );
+}
+
+/** The account and password for `basic`, spent once and never stored. */
+export async function basicCredentials(
+  context: CliContext,
+  options: ConsentChoiceOptions,
+): Promise<{ email: string; password: string }> {
+  const email =
+    options.user ??
+    (context.isTTY && !options.passwordStdin
+      ? await promptLine(context, 'BTCPay account email: ')
+      : '');
+  if (!email) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      'Signing in with a password needs --user EMAIL.',
+      'Add --user with the BTCPay account, and --password-stdin in scripts.',
+    );
+  }
+  const password = options.passwordStdin
+    ? await readSecretFromStdin(context, 'password')
+    : await promptHidden(context, `Password for ${email}: `);
+  return { email, password };
+}

@@ -1,0 +1,74 @@
+import { parsePermission, policyKind, type Permission } from '../permissions';
+
+/**
+ * Which stores a deep-link request reaches. An app that sets
+ * `selectiveStores=true` asks the merchant to pick one store, and a key for
+ * such a request must never reach more than that store: BTCPay's page asks
+ * for the store, and minting here requires one to be picked.
+ */
+
+/** The parts of a request that decide its store reach. */
+export interface StoreReach {
+  permissions: readonly string[];
+  selectiveStores: boolean;
+}
+
+function parsed(texts: readonly string[]): Permission[] {
+  return texts.flatMap((text) => {
+    const result = parsePermission(text);
+    return result.ok ? [result.permission] : [];
+  });
+}
+
+function isStore(permission: Permission): boolean {
+  return policyKind(permission.policy) === 'store';
+}
+
+/**
+ * True when the merchant must pick the store: store selection is asked for
+ * and at least one store permission names no store yet.
+ */
+export function needsStoreChoice(request: StoreReach): boolean {
+  return (
+    request.selectiveStores &&
+    parsed(request.permissions).some((p) => isStore(p) && p.scope === null)
+  );
+}
+
+/** True when some store permission already names its store. */
+export function hasNamedStore(permissions: readonly string[]): boolean {
+  return parsed(permissions).some((p) => isStore(p) && p.scope !== null);
+}
+
+/** The permissions with every store permission that names none scoped to `store`. */
+export function scopedTo(
+  permissions: readonly string[],
+  store: string,
+): string[] {
+  return parsed(permissions).map((p) =>
+    isStore(p) && p.scope === null ? `${p.policy}:${store}` : p.text,
+  );
+}
+
+/** The stores named by the store permissions of a set, in first-seen order. */
+export function storesNamed(permissions: readonly string[]): string[] {
+  const stores = parsed(permissions)
+    .filter((p) => isStore(p) && p.scope !== null)
+    .map((p) => p.scope as string);
+  return [...new Set(stores)];
+}
+
+/** The permissions in a comparable form: parsed, de-duplicated, sorted. */
+export function canonicalSet(permissions: readonly string[]): string[] {
+  return [...new Set(parsed(permissions).map((p) => p.text))].sort();
+}
+
+/** True when two permission sets hold exactly the same permissions. */
+export function samePermissionSet(
+  a: readonly string[],
+  b: readonly string[],
+): boolean {
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((p, i) => p === right[i]);
+}
