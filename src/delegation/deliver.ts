@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { loadUndici } from '../greenfield/undici';
 import type { LoopbackRedirect } from './redirect';
 
 /**
@@ -67,6 +67,7 @@ export async function deliverToRequester(
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);
   try {
+    const { request } = await loadUndici();
     const response = await request(redirect.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

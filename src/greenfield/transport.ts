@@ -1,6 +1,7 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../log/logger';
 import { GreenfieldError, type TlsProblem } from './errors';
+import { loadUndici } from './undici';
 
 /**
  * One HTTP exchange with BTCPay Server on undici: a deadline and the caller's
@@ -47,6 +48,7 @@ export async function send(outgoing: OutgoingRequest): Promise<RawResponse> {
   const started = Date.now();
 
   try {
+    const { request } = await loadUndici();
     const answer = await request(outgoing.url, {
       method,
       headers: outgoing.headers,
