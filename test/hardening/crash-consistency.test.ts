@@ -11,6 +11,7 @@ import {
   verifyEventLog,
   type SecretStore,
 } from '../../src/vault';
+import { removeDataFolder } from '../support/data-folder';
 import { bundleChild, startChild } from './support/children';
 
 /**
@@ -119,6 +120,8 @@ async function expectFinishedWorkRecorded(
 ): Promise<void> {
   const events = await readEvents(home);
   const byId = new Map(keys.map((key) => [key.id, key]));
+  const logged = (action: string, keyId: string | undefined) =>
+    events.some((e) => e.action === action && e.keyId === keyId);
   for (const entry of journal.filter((e) => e.phase === 'end')) {
     const key = byId.get(entry.keyId ?? '');
     if (entry.op === 'store') {
@@ -131,8 +134,18 @@ async function expectFinishedWorkRecorded(
         true,
       );
     }
-    if (entry.op === 'revoke') expect(key?.revokedAt ?? null).not.toBeNull();
-    if (entry.op === 'delete') expect(key).toBeUndefined();
+    if (entry.op === 'revoke') {
+      expect(key?.revokedAt ?? null).not.toBeNull();
+      expect(logged('key.revoked', entry.keyId), 'revoke not logged').toBe(
+        true,
+      );
+    }
+    if (entry.op === 'delete') {
+      expect(key).toBeUndefined();
+      expect(logged('key.deleted', entry.keyId), 'delete not logged').toBe(
+        true,
+      );
+    }
   }
 }
 
@@ -140,6 +153,8 @@ type Lane = {
   home: string;
   store: SecretStore;
   kills: number;
+  /** Kills that landed while an operation was under way. */
+  midOperation: number;
   repairs: number;
 };
 
@@ -165,7 +180,9 @@ async function runLane(
       recursive: true,
       force: true,
     });
-    await checkAfterKill(lane.home, lane.store, await readJournal(journal));
+    const entries = await readJournal(journal);
+    if (unfinished(entries).length > 0) lane.midOperation += 1;
+    await checkAfterKill(lane.home, lane.store, entries);
 
     // Repair as a user would, so the next round starts from a clean vault.
     const vault = await openVault({ home: lane.home, secretStore: lane.store });
@@ -174,7 +191,7 @@ async function runLane(
       found.secretsWithoutMetadata.length + found.metadataWithoutSecret.length;
     if (dirty === 0) continue;
     lane.repairs += 1;
-    await vault.reconcile({ repair: true });
+    await vault.reconcile({ repair: true, deleteOrphans: true });
     const after = await vault.reconcile({ repair: false });
     expect(after.secretsWithoutMetadata).toEqual([]);
     expect(after.metadataWithoutSecret).toEqual([]);
@@ -196,6 +213,7 @@ describe('a vault whose process is killed at random moments', () => {
         store: createKeytarStore({ service, timeoutMs: 20_000 }),
         service,
         kills: 0,
+        midOperation: 0,
         repairs: 0,
       });
     }
@@ -208,21 +226,26 @@ describe('a vault whose process is killed at random moments', () => {
       }
     }
     await rm(bundle, { force: true });
-    // The data folders stay for the run's secret-hygiene scan, which
-    // removes nothing; they are small and live in the temp folder.
+    await removeDataFolder(scratch);
   });
 
   it('keeps metadata readable, the log verifiable and every secret accounted for after each SIGKILL', async () => {
     await Promise.all(lanes.map((lane) => runLane(bundle, lane, lane.service)));
-    const kills = lanes.reduce((sum, lane) => sum + lane.kills, 0);
+    const total = (count: (lane: Lane) => number) =>
+      lanes.reduce((sum, lane) => sum + count(lane), 0);
+    const kills = total((lane) => lane.kills);
     expect(kills).toBe(LANES * KILLS_PER_LANE);
     // Stored keys survive: the vaults hold records after all the killing.
     for (const lane of lanes) {
       expect((await readMetadata(lane.home)).keys.length).toBeGreaterThan(0);
     }
     console.log(
-      `crash consistency: ${kills} kills, ` +
-        `${lanes.reduce((s, l) => s + l.repairs, 0)} needed a repair`,
+      `crash consistency: ${kills} kills, ${total((l) => l.midOperation)} ` +
+        `mid-operation, ${total((l) => l.repairs)} needed a repair`,
     );
+    // The kills did land inside writes, not only between them: most cut an
+    // operation short, and some between its keychain and its file write.
+    expect(total((lane) => lane.midOperation)).toBeGreaterThan(kills / 2);
+    expect(total((lane) => lane.repairs)).toBeGreaterThan(0);
   }, 420_000); // a hang guard only: the kills take about two minutes
 });
