@@ -1,5 +1,9 @@
 import { CommanderError } from 'commander';
-import { GreenfieldError, type GreenfieldErrorKind } from '../greenfield';
+import {
+  AUTHORIZE_IN_BROWSER,
+  GreenfieldError,
+  type GreenfieldErrorKind,
+} from '../greenfield';
 import { KeyOperationError } from '../keys';
 import { addedInVersion, parsePermission } from '../permissions';
 import {
@@ -22,12 +26,16 @@ const UNREACHABLE: GreenfieldErrorKind[] = [
   'invalid-response',
 ];
 
-/** Basic-auth refusals that the browser authorize flow gets around. */
+/** Basic-auth refusals: each one cost an attempt BTCPay counts. */
 const BASIC_REFUSALS: GreenfieldErrorKind[] = [
   'basic-auth-disabled',
   'basic-auth-multi-factor',
   'basic-auth-rate-limited',
+  'basic-auth-failed',
 ];
+
+/** The command line's words for the step the app names its button for. */
+const AUTHORIZE_ON_THE_COMMAND_LINE = 'run `btcpay-keys authorize`';
 
 /**
  * Prints one clear message and the next step for an error that ended a
@@ -85,7 +93,11 @@ function describeError(error: unknown): DescribedError {
       'key-revoked',
     ].includes(error.kind);
     return {
-      code: notFound ? ExitCode.notFound : ExitCode.usage,
+      code: notFound
+        ? ExitCode.notFound
+        : error.kind === 'not-revoked'
+          ? ExitCode.server
+          : ExitCode.usage,
       message: error.message,
       nextStep: error.nextStep,
     };
@@ -107,10 +119,15 @@ function describeGreenfield(error: GreenfieldError): DescribedError {
   const code = UNREACHABLE.includes(error.kind)
     ? ExitCode.network
     : ExitCode.server;
-  const nextStep = BASIC_REFUSALS.includes(error.kind)
-    ? basicRefusalNextStep(error)
-    : error.nextStep;
-  return { code, message: error.message + versionHints(error), nextStep };
+  const nextStep = inCommandLineWords(error.nextStep);
+  return {
+    code,
+    message: error.message + versionHints(error),
+    nextStep: BASIC_REFUSALS.includes(error.kind)
+      ? `${nextStep} btcpay-keys did not retry: BTCPay counts every ` +
+        'password attempt.'
+      : nextStep,
+  };
 }
 
 /**
@@ -132,28 +149,15 @@ function versionHints(error: GreenfieldError): string {
     : '';
 }
 
-const AUTHORIZE_POINTER =
-  'get a key through the browser instead: `btcpay-keys authorize --help`. ' +
-  'btcpay-keys did not retry, since BTCPay counts every password attempt.';
-
-/** The command-line next step for a Basic-auth refusal: the browser flow. */
-function basicRefusalNextStep(error: GreenfieldError): string {
-  if (error.kind === 'basic-auth-disabled') {
-    return (
-      'Turn on "Greenfield API Basic authentication" in your BTCPay ' +
-      `account settings and try once more, or ${AUTHORIZE_POINTER}`
-    );
-  }
-  if (error.kind === 'basic-auth-rate-limited') {
-    const wait = error.retryAfterSeconds
-      ? `Wait ${error.retryAfterSeconds} seconds`
-      : 'Wait a minute';
-    return (
-      `${wait} before one more try (BTCPay allows about 5 password ` +
-      `sign-ins a minute), or ${AUTHORIZE_POINTER}`
-    );
-  }
-  return `BTCPay asks for the second factor in the browser: ${AUTHORIZE_POINTER}`;
+/**
+ * The Greenfield next steps name the desktop app's button where they
+ * suggest the browser instead; on the command line that step is a command.
+ */
+function inCommandLineWords(nextStep: string): string {
+  return nextStep.replaceAll(
+    AUTHORIZE_IN_BROWSER,
+    AUTHORIZE_ON_THE_COMMAND_LINE,
+  );
 }
 
 function describeVault(error: VaultError): DescribedError {
@@ -162,7 +166,8 @@ function describeVault(error: VaultError): DescribedError {
     'key-not-found': ExitCode.notFound,
     'secret-missing': ExitCode.notFound,
     'key-revoked': ExitCode.notFound,
-    'secret-mismatch': ExitCode.keychain,
+    // The keychain answered, but not with this key: it is not here.
+    'secret-mismatch': ExitCode.notFound,
     'server-has-keys': ExitCode.usage,
     'invalid-url': ExitCode.usage,
   };

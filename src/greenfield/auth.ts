@@ -1,4 +1,4 @@
-import { GreenfieldError } from './errors';
+import { AUTHORIZE_IN_BROWSER, GreenfieldError } from './errors';
 
 /** How a request signs in: an API key, or the account's email and password. */
 export type GreenfieldAuth =
@@ -38,8 +38,8 @@ export function authorizationHeader(auth: GreenfieldAuth): string {
         'at the first colon when signing in this way, so it would be ' +
         'refused, and each refusal counts toward locking the account.',
       nextStep:
-        'Use "Connect through the browser" instead, or change the password ' +
-        'to one without a colon.',
+        'Change the password to one without a colon, or ' +
+        `${AUTHORIZE_IN_BROWSER} instead.`,
     });
   }
   const credentials = Buffer.from(`${auth.email}:${auth.password}`, 'utf8');

@@ -4,6 +4,14 @@
  * contain an API key, a password or an Authorization header.
  */
 
+/**
+ * How a next step suggests getting a key through BTCPay's page in the
+ * browser instead, in the desktop app's words (it names the app's button).
+ * Every next step that suggests it contains exactly this text, so another
+ * surface, such as the command line, can put its own words in its place.
+ */
+export const AUTHORIZE_IN_BROWSER = 'use "Connect through the browser"';
+
 /** What went wrong, in terms of what the merchant must do about it. */
 export type GreenfieldErrorKind =
   | 'key-unknown'

@@ -20,6 +20,7 @@ export {
   type RequestOptions,
 } from './client';
 export {
+  AUTHORIZE_IN_BROWSER,
   GreenfieldError,
   isGreenfieldError,
   type GreenfieldErrorKind,

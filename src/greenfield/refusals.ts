@@ -1,5 +1,9 @@
 import { addedInVersion, parsePermission } from '../permissions';
-import { GreenfieldError, type ValidationIssue } from './errors';
+import {
+  AUTHORIZE_IN_BROWSER,
+  GreenfieldError,
+  type ValidationIssue,
+} from './errors';
 import type { Body, Exchange } from './exchange';
 import { ValidationErrorBody, type GreenfieldErrorBody } from './schemas';
 import { isInvalidPermissionMessage } from './server-messages';
@@ -147,8 +151,8 @@ export function rateLimitedError(
           'computer has reached the limit.'
         : 'BTCPay Server is limiting requests from this computer right now.',
       nextStep: basic
-        ? `Try again in ${when}. Better: sign in through the browser ` +
-          '(authorize) once and use an API key, which is not throttled.'
+        ? `Try again in ${when}, or better, ${AUTHORIZE_IN_BROWSER} ` +
+          'once and use the API key it gets, which is not throttled.'
         : `Try again in ${when}.`,
       status: raw.status,
       code: 'rate-limited',

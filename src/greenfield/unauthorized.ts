@@ -1,4 +1,8 @@
-import { GreenfieldError, type OwnerBlockedReason } from './errors';
+import {
+  AUTHORIZE_IN_BROWSER,
+  GreenfieldError,
+  type OwnerBlockedReason,
+} from './errors';
 import type { Exchange } from './exchange';
 import { rateLimitedError } from './refusals';
 import type { GreenfieldErrorBody } from './schemas';
@@ -13,8 +17,8 @@ import type { RawResponse } from './transport';
  */
 
 const AUTHORIZE_STEP =
-  'Use "Connect through the browser" instead: BTCPay shows its own login ' +
-  'and asks you to approve a key for this app.';
+  `${AUTHORIZE_IN_BROWSER} instead: BTCPay shows its own login and asks ` +
+  'you to approve a key for this app';
 
 const LOCKOUT_WARNING =
   'After 5 wrong passwords BTCPay locks the account for 5 minutes, and ' +
@@ -56,7 +60,7 @@ export function unauthorizedError(
           'than 5 minutes.',
         nextStep:
           'Either turn on Greenfield API Basic authentication in your BTCPay ' +
-          `account settings and try once more, or: ${AUTHORIZE_STEP}`,
+          `account settings and try once more, or ${AUTHORIZE_STEP}.`,
       });
     case 'basic-multi-factor':
       return new GreenfieldError('basic-auth-multi-factor', {
@@ -64,7 +68,7 @@ export function unauthorizedError(
         message:
           'This account uses two-factor authentication, so BTCPay Server ' +
           'refuses sign-in with the password alone.',
-        nextStep: AUTHORIZE_STEP,
+        nextStep: `BTCPay asks for the second factor only in the browser, so ${AUTHORIZE_STEP}.`,
       });
     case 'basic-wrong-password':
     case 'basic-locked-out':
@@ -138,9 +142,9 @@ function basicFailedError(
     message: `${message} ${LOCKOUT_WARNING}`,
     nextStep:
       reason === 'basic-locked-out'
-        ? `Wait 5 minutes before trying again. ${AUTHORIZE_STEP}`
-        : 'Check the email and password before trying again, or use ' +
-          '"Connect through the browser".',
+        ? `Wait 5 minutes before trying again, or ${AUTHORIZE_STEP}.`
+        : 'Check the email and password before trying again, or ' +
+          `${AUTHORIZE_IN_BROWSER}.`,
   });
 }
 

@@ -1,11 +1,23 @@
 import type { GreenfieldAuth } from '../greenfield';
 import type { Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
-import { clientForServer, type ServerCallOptions } from './clients';
+import {
+  clientForServer,
+  type ServerCallOptions,
+  type ServerClient,
+} from './clients';
 import { KeyOperationError } from './errors';
 import { requireServer } from './lookup';
-import { shouldBecomeManager, useManagerForMinting } from './manager';
+import { managerCredential, shouldBecomeManager } from './manager';
 import { scopePermissionsToStores } from './scope';
+import {
+  accountNamed,
+  learnWithKey,
+  ownerOfKey,
+  recordServerFacts,
+  type KnownAccount,
+  type ServerFacts,
+} from './server-facts';
 
 /** How a key is minted over REST: a password (once) or the manager key. */
 export type RestMintAuth =
@@ -31,10 +43,19 @@ export interface CreateKeyResult {
   becameManager: boolean;
 }
 
+/** The credential a key is minted with, and whose keys it mints. */
+interface Minter {
+  auth: GreenfieldAuth;
+  /** The signed-in account, as far as it is known before asking. */
+  account: KnownAccount | null;
+}
+
 /**
  * Mints a key over the Greenfield REST API and stores what the server answered
- * (its permissions, not the request). Basic auth is spent exactly once and
- * never retried: BTCPay throttles it and locks accounts after failures.
+ * (its permissions, not the request), with its owner and what the server said
+ * about itself. Basic auth is spent exactly once and never retried: BTCPay
+ * throttles it and locks accounts after failures, so the keychain is checked
+ * before the password is sent.
  */
 export async function createKeyOverRest(
   vault: Vault,
@@ -46,38 +67,64 @@ export async function createKeyOverRest(
     request.permissions,
     request.stores ?? [],
   );
-  const auth = await mintingAuth(vault, server, request.auth);
+  const minter = await mintingCredential(vault, server, request.auth);
   const client = clientForServer(server.baseUrl, options);
   const body = { label: request.label, permissions: requestedPermissions };
   const minted = request.forUser
-    ? await client.createUserApiKey(auth, request.forUser, body)
-    : await client.createApiKey(auth, body);
+    ? await client.createUserApiKey(minter.auth, request.forUser, body)
+    : await client.createApiKey(minter.auth, body);
 
-  const key = await storeMintedKey(vault, server, request, {
-    secret: minted.apiKey,
-    label: minted.label || request.label,
-    grantedPermissions: minted.permissions,
-    requestedPermissions,
-  }).catch(async (error: unknown) => {
-    // The key exists on the server but could not be stored here: take it
-    // back so no working key is left that nobody can see or revoke.
-    await client.revokeCurrentApiKey(minted.apiKey).catch(() => undefined);
-    throw error;
+  const { key, facts } = await storeOrTakeBack(client, minted.apiKey, () =>
+    storeMintedKey(vault, client, server, request, minter, {
+      secret: minted.apiKey,
+      label: minted.label || request.label,
+      grantedPermissions: minted.permissions,
+      requestedPermissions,
+    }),
+  );
+  await recordServerFacts(vault, server.id, {
+    serverVersion: facts.serverVersion,
+    account: request.forUser ? minter.account : ownerOfKey(key),
+    becameManager: key.isManager,
+    mintedWith: request.auth.kind,
   });
-
-  if (key.isManager) await useManagerForMinting(vault, server);
   return { key, requestedPermissions, becameManager: key.isManager };
 }
 
-async function mintingAuth(
+/**
+ * Runs `store`; if it fails, the key exists on the server but not here, so
+ * it is taken back: no working key is left that nobody can see or revoke.
+ */
+async function storeOrTakeBack<T>(
+  client: ServerClient,
+  apiKey: string,
+  store: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await store();
+  } catch (error) {
+    await client.revokeCurrentApiKey(apiKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function mintingCredential(
   vault: Vault,
   server: ServerRecord,
   auth: RestMintAuth,
-): Promise<GreenfieldAuth> {
+): Promise<Minter> {
   if (auth.kind === 'basic') {
-    return { kind: 'basic', email: auth.email, password: auth.password };
+    // A password attempt counts against BTCPay's limit of about 5 a minute
+    // and toward locking the account: do not spend it on a key that could
+    // not be kept.
+    await vault.checkKeychain();
+    return {
+      auth: { kind: 'basic', email: auth.email, password: auth.password },
+      account: { userId: null, email: auth.email },
+    };
   }
-  if (!server.managerKeyId) {
+  const manager = await managerCredential(vault, server);
+  if (!manager) {
     throw new KeyOperationError(
       'no-manager-key',
       `${server.name} has no manager key stored, so keys cannot be minted ` +
@@ -87,30 +134,42 @@ async function mintingAuth(
         'once (servers from BTCPay 2.4.2 on refuse Basic auth by default).',
     );
   }
-  const apiKey = await vault.readSecret(server.managerKeyId, 'use');
-  return { kind: 'token', apiKey };
+  return manager;
 }
 
 async function storeMintedKey(
   vault: Vault,
+  client: ServerClient,
   server: ServerRecord,
   request: CreateKeyRequest,
+  minter: Minter,
   minted: {
     secret: string;
     label: string;
     grantedPermissions: string[];
     requestedPermissions: string[];
   },
-): Promise<KeyRecord> {
-  return vault.storeKey({
+): Promise<{ key: KeyRecord; facts: ServerFacts }> {
+  const facts = await learnWithKey(
+    client,
+    minted.secret,
+    minted.grantedPermissions,
+  );
+  const owner =
+    facts.owner ??
+    (request.forUser ? accountNamed(request.forUser) : minter.account);
+  const key = await vault.storeKey({
     ...minted,
     serverId: server.id,
     origin: {
       kind: 'rest',
       via: request.auth.kind === 'basic' ? 'basic' : 'manager',
     },
+    userId: owner?.userId ?? null,
+    ownerEmail: owner?.email ?? null,
     isManager: shouldBecomeManager(server, minted.grantedPermissions, {
       forAnotherUser: Boolean(request.forUser),
     }),
   });
+  return { key, facts };
 }

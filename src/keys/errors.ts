@@ -10,7 +10,9 @@ export type KeyOperationFailure =
   | 'key-already-stored'
   | 'key-revoked'
   | 'no-manager-key'
-  | 'invalid-request';
+  | 'invalid-request'
+  /** The server knows the key but refused to delete it; it is kept here. */
+  | 'not-revoked';
 
 /** A merchant-readable local failure with the next step to take. */
 export class KeyOperationError extends Error {

@@ -3,7 +3,8 @@ import type { KeyRecord } from '../vault/schema';
 import { clientForServer, type ServerCallOptions } from './clients';
 import { KeyOperationError } from './errors';
 import { requireServer } from './lookup';
-import { shouldBecomeManager, useManagerForMinting } from './manager';
+import { shouldBecomeManager } from './manager';
+import { learnWithKey, ownerOfKey, recordServerFacts } from './server-facts';
 
 /** A key someone already has, to be checked and stored. */
 export interface ImportKeyRequest {
@@ -23,6 +24,8 @@ export interface ImportKeyResult {
  * Stores an existing key after `/api/v1/api-keys/current` confirmed it. The
  * permissions stored are the ones the server reports, never what the user
  * believes the key holds; an unknown key is refused and nothing is stored.
+ * The key's owner and the server's version are recorded where the key may
+ * ask for them.
  */
 export async function importKey(
   vault: Vault,
@@ -41,9 +44,9 @@ export async function importKey(
   const server = await requireServer(vault, request.serverId);
   await refuseDuplicate(vault, server.id, secret);
 
-  const current = await clientForServer(server.baseUrl, options).currentApiKey(
-    secret,
-  );
+  const client = clientForServer(server.baseUrl, options);
+  const current = await client.currentApiKey(secret);
+  const facts = await learnWithKey(client, secret, current.permissions);
   const label = request.label?.trim() || current.label || 'Imported key';
   const key = await vault.storeKey({
     secret,
@@ -51,9 +54,16 @@ export async function importKey(
     label,
     grantedPermissions: current.permissions,
     origin: { kind: 'imported' },
+    userId: facts.owner?.userId ?? null,
+    ownerEmail: facts.owner?.email ?? null,
     isManager: shouldBecomeManager(server, current.permissions),
   });
-  if (key.isManager) await useManagerForMinting(vault, server);
+  await recordServerFacts(vault, server.id, {
+    serverVersion: facts.serverVersion,
+    account: ownerOfKey(key),
+    becameManager: key.isManager,
+    mintedWith: null,
+  });
   return { key, becameManager: key.isManager };
 }
 

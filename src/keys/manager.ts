@@ -1,5 +1,7 @@
+import type { GreenfieldAuth } from '../greenfield';
 import type { Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
+import { ownerOfKey, type KnownAccount } from './server-facts';
 
 /**
  * Whether a key about to be stored should become the server's manager key:
@@ -19,16 +21,6 @@ export function shouldBecomeManager(
   );
 }
 
-/** Records that keys on this server are now minted with its manager key. */
-export async function useManagerForMinting(
-  vault: Vault,
-  server: ServerRecord,
-): Promise<void> {
-  if (server.mintMethod !== 'manager') {
-    await vault.updateServer(server.id, { mintMethod: 'manager' });
-  }
-}
-
 /**
  * After the manager key went away (the vault clears `managerKeyId` itself),
  * stops presenting the server as minting with a manager key.
@@ -41,4 +33,30 @@ export async function afterManagerKeyRemoved(
   if (server.managerKeyId === key.id && server.mintMethod === 'manager') {
     await vault.updateServer(server.id, { mintMethod: 'authorize' });
   }
+}
+
+/** The manager key as a credential, and the account whose key it is. */
+export interface ManagerCredential {
+  auth: GreenfieldAuth;
+  /** Its owner as stored, else the server's account; null when unknown. */
+  account: KnownAccount | null;
+}
+
+/**
+ * The server's manager key, read from the keychain, with its owner: keys it
+ * mints over `POST /api/v1/api-keys` belong to that account, and only that
+ * account's keys can be revoked by value with it. Null without a manager key.
+ */
+export async function managerCredential(
+  vault: Vault,
+  server: ServerRecord,
+): Promise<ManagerCredential | null> {
+  if (!server.managerKeyId) return null;
+  const { keys } = await vault.metadata();
+  const manager = keys.find((key) => key.id === server.managerKeyId);
+  const account =
+    (manager ? ownerOfKey(manager) : null) ??
+    ownerOfKey({ userId: server.userId, ownerEmail: server.email });
+  const apiKey = await vault.readSecret(server.managerKeyId, 'use');
+  return { auth: { kind: 'token', apiKey }, account };
 }

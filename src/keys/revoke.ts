@@ -1,9 +1,19 @@
-import { GreenfieldError, type GreenfieldAuth } from '../greenfield';
+import { GreenfieldError } from '../greenfield';
 import type { Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
-import { clientForServer, type ServerCallOptions } from './clients';
+import {
+  clientForServer,
+  type ServerCallOptions,
+  type ServerClient,
+} from './clients';
+import { KeyOperationError } from './errors';
 import { requireKey } from './lookup';
-import { afterManagerKeyRemoved } from './manager';
+import {
+  afterManagerKeyRemoved,
+  managerCredential,
+  type ManagerCredential,
+} from './manager';
+import { ownerOfKey, sameAccount, type KnownAccount } from './server-facts';
 
 /** What the server said when asked to revoke the key. */
 export type ServerRevocation =
@@ -27,7 +37,9 @@ export interface RevokeKeyResult {
  * the record revoked (kept for the audit trail; `deleteKeyLocally` drops it).
  * A key the server no longer knows is still removed locally, and the result
  * says so. Any other server failure leaves the key stored, so the user can
- * retry instead of losing track of a key that still works.
+ * retry instead of losing track of a key that still works: in particular a
+ * key whose owner is blocked is dropped only once the manager key really
+ * deleted it (`not-revoked` otherwise).
  */
 export async function revokeKey(
   vault: Vault,
@@ -58,54 +70,136 @@ export async function deleteKeyLocally(
   return key;
 }
 
+type Revoked = Omit<RevokeKeyResult, 'key'>;
+
 async function revokeOnServer(
   vault: Vault,
   server: ServerRecord,
   key: KeyRecord,
   options: ServerCallOptions,
-): Promise<Omit<RevokeKeyResult, 'key'>> {
+): Promise<Revoked> {
   const client = clientForServer(server.baseUrl, options);
   const apiKey = await vault.readSecret(key.id, 'use');
   try {
     await client.revokeCurrentApiKey(apiKey);
     return { server: 'revoked', via: 'key' };
   } catch (error) {
-    if (isUnknownKey(error)) return { server: 'already-gone', via: 'key' };
-    const manager = await managerAuth(vault, server, key);
-    // The key cannot speak for itself (its owner is locked out, say): the
-    // manager key of the same user can still delete it by value.
-    if (!manager || !isOwnerBlocked(error)) throw error;
-    try {
-      await client.revokeApiKey(manager, apiKey);
-      return { server: 'revoked', via: 'manager' };
-    } catch (managerError) {
-      if (isUnknownKey(managerError)) {
-        return { server: 'already-gone', via: 'manager' };
-      }
-      throw managerError;
+    // Only the key's own answer proves the server no longer knows it.
+    if (isBtcpayCode(error, 'key-unknown')) {
+      return { server: 'already-gone', via: 'key' };
     }
+    if (!isBtcpayCode(error, 'owner-blocked')) throw error;
+    // The server knows the key (it blamed the owner) but will not let it
+    // speak: only the manager key can still delete it.
+    const manager =
+      server.managerKeyId === key.id
+        ? null
+        : await managerCredential(vault, server);
+    if (!manager) {
+      throw notRevoked(key, error, 'no other manager key is stored here.');
+    }
+    return revokeWithManager(client, key, apiKey, manager, error);
   }
 }
 
-async function managerAuth(
-  vault: Vault,
-  server: ServerRecord,
+/**
+ * BTCPay deletes a key by value only among the signed-in account's own
+ * keys (`DELETE /api/v1/api-keys/{key}`); another account's key needs the
+ * admin route `DELETE /api/v1/users/{idOrEmail}/api-keys/{key}`. Both
+ * answer 400 `apikey-not-found` for a key they do not see, which proves the
+ * key gone only when it is known to be the manager account's own.
+ */
+async function revokeWithManager(
+  client: ServerClient,
   key: KeyRecord,
-): Promise<GreenfieldAuth | null> {
-  if (!server.managerKeyId || server.managerKeyId === key.id) return null;
-  return {
-    kind: 'token',
-    apiKey: await vault.readSecret(server.managerKeyId, 'use'),
-  };
+  apiKey: string,
+  manager: ManagerCredential,
+  blocked: GreenfieldError,
+): Promise<Revoked> {
+  const owner = ownerOfKey(key);
+  const ownKey = owner !== null && isManagersOwn(owner, manager.account);
+  try {
+    if (owner !== null && !ownKey) {
+      const idOrEmail = owner.userId ?? owner.email ?? '';
+      await client.revokeUserApiKey(manager.auth, idOrEmail, apiKey);
+    } else {
+      await client.revokeApiKey(manager.auth, apiKey);
+    }
+    return { server: 'revoked', via: 'manager' };
+  } catch (error) {
+    if (!(error instanceof GreenfieldError) || isUnreachable(error)) {
+      throw error;
+    }
+    if (ownKey && error.code === 'apikey-not-found') {
+      return { server: 'already-gone', via: 'manager' };
+    }
+    throw notRevoked(key, blocked, managerRefusal(error, owner));
+  }
 }
 
-function isUnknownKey(error: unknown): boolean {
-  return (
-    error instanceof GreenfieldError &&
-    (error.kind === 'key-unknown' || error.code === 'apikey-not-found')
+function isManagersOwn(
+  owner: KnownAccount,
+  managerAccount: KnownAccount | null,
+): boolean {
+  return managerAccount !== null && sameAccount(owner, managerAccount);
+}
+
+/** Why the manager key could not delete the key, in the merchant's words. */
+function managerRefusal(
+  error: GreenfieldError,
+  owner: KnownAccount | null,
+): string {
+  const named = owner?.email ?? owner?.userId;
+  if (error.code === 'apikey-not-found') {
+    return owner === null
+      ? 'the manager key can delete only its own account’s keys, and ' +
+          'nothing stored here says whose key this is.'
+      : `the server does not list it among ${named}’s keys.`;
+  }
+  if (error.kind === 'missing-permission') {
+    return (
+      'deleting another account’s key needs a server admin’s manager key ' +
+      '(btcpay.server.canmanageusers), and this one is not.'
+    );
+  }
+  if (error.code === 'user-not-found') {
+    return `the server has no account ${named ?? ''}.`.replace(' .', '.');
+  }
+  return `the manager key was refused too: ${error.message}`;
+}
+
+function notRevoked(
+  key: KeyRecord,
+  blocked: GreenfieldError,
+  why: string,
+): KeyOperationError {
+  return new KeyOperationError(
+    'not-revoked',
+    `"${key.label}" (${key.id}) was not revoked. ${blocked.message} So the ` +
+      `key cannot revoke itself, and ${why} It is still stored here, and ` +
+      'it works again on the server once its owner can sign in.',
+    `${blocked.nextStep} Then run \`btcpay-keys key revoke ${key.id}\` ` +
+      'again, or ask the server admin to delete the key.',
   );
 }
 
-function isOwnerBlocked(error: unknown): boolean {
-  return error instanceof GreenfieldError && error.kind === 'owner-blocked';
+const UNREACHABLE = new Set([
+  'network',
+  'timeout',
+  'tls',
+  'server-error',
+  'invalid-response',
+  'not-btcpay',
+  'aborted',
+]);
+
+function isUnreachable(error: GreenfieldError): boolean {
+  return UNREACHABLE.has(error.kind);
+}
+
+function isBtcpayCode(
+  error: unknown,
+  kind: 'key-unknown' | 'owner-blocked',
+): error is GreenfieldError {
+  return error instanceof GreenfieldError && error.kind === kind;
 }

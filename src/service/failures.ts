@@ -42,6 +42,7 @@ const KEY_OPERATION_KINDS: Record<KeyOperationError['kind'], FailureKind> = {
   'key-revoked': 'refused',
   'no-manager-key': 'refused',
   'invalid-request': 'invalid-input',
+  'not-revoked': 'refused',
 };
 
 const VAULT_KINDS: Record<VaultFailure, FailureKind> = {

@@ -22,7 +22,14 @@ import {
 import { ensureHome } from './lock';
 import { readMetadata, updateMetadata } from './metadata-store';
 import { dataHome } from './paths';
-import { reconcile, type ReconcileReport } from './reconcile';
+import {
+  adoptOrphanedSecret,
+  readOrphanedSecret,
+  reconcile,
+  type AdoptedKey,
+  type ReconcileOptions,
+  type ReconcileReport,
+} from './reconcile';
 import type {
   KeyRecord,
   MetadataDocument,
@@ -62,6 +69,12 @@ export interface Vault {
   findServer(idOrUrl: string): Promise<ServerRecord | null>;
   /** Keychain first, metadata second, rolled back if the second fails. */
   storeKey(input: NewKey): Promise<KeyRecord>;
+  /**
+   * Checks that the keychain answers, reading no secret, so a caller can
+   * find out before it spends something it cannot get back (a rate-limited
+   * password attempt, a key minted on a server).
+   */
+  checkKeychain(): Promise<void>;
   /** The secret; 'reveal' and 'copy' are logged, 'use' is not. */
   readSecret(keyId: string, purpose: SecretPurpose): Promise<string>;
   updateKey(id: string, patch: KeyPatch): Promise<KeyRecord>;
@@ -77,12 +90,20 @@ export interface Vault {
   markRevoked(id: string): Promise<KeyRecord>;
   /** Removes the key from the keychain and the metadata. */
   deleteKey(id: string): Promise<void>;
-  reconcile(options: { repair: boolean }): Promise<ReconcileReport>;
+  /** Lists keychain/metadata mismatches; deletes only what is asked. */
+  reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
+  /** The secret of a keychain entry no key record names. */
+  readOrphanedSecret(id: string): Promise<string>;
+  /** Records an orphaned keychain entry as a key, under the same id. */
+  adoptOrphanedSecret(id: string, input: AdoptedKey): Promise<KeyRecord>;
   /** Appends an event (refused if it carries anything secret-shaped). */
   log(event: VaultEvent): Promise<EventEntry>;
   events(): Promise<EventEntry[]>;
   verifyLog(): Promise<EventLogVerification>;
 }
+
+/** An account never stored: asking for it proves the keychain answers. */
+const KEYCHAIN_CHECK_ACCOUNT = 'keychain-check';
 
 /** Where the vault lives and what it talks to; all optional. */
 export interface OpenVaultOptions {
@@ -115,6 +136,9 @@ export async function openVault(
     findServer: async (idOrUrl) =>
       findServerIn(await readMetadata(home), idOrUrl),
     storeKey: (input) => storeKey(context, input),
+    checkKeychain: async () => {
+      await (await context.secrets()).get(KEYCHAIN_CHECK_ACCOUNT);
+    },
     readSecret: (keyId, purpose) => readSecret(context, keyId, purpose),
     updateKey: (id, patch) => updateKey(context, id, patch),
     recordVerification: (id, verification) =>
@@ -123,6 +147,8 @@ export async function openVault(
     markRevoked: (id) => markRevoked(context, id),
     deleteKey: (id) => deleteKey(context, id),
     reconcile: (reconcileOptions) => reconcile(context, reconcileOptions),
+    readOrphanedSecret: (id) => readOrphanedSecret(context, id),
+    adoptOrphanedSecret: (id, input) => adoptOrphanedSecret(context, id, input),
     log: (event) => context.log(event),
     events: () => readEvents(home),
     verifyLog: () => verifyEventLog(home),
