@@ -1,5 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { DeepLinkRequestView, StoreView } from '../../src/contract';
+import type {
+  DeepLinkMethod,
+  DeepLinkRequestView,
+  ServerAuth,
+} from '../../src/contract';
 import { call, useApi } from '../api';
 import { Dialog } from '../components/Dialog';
 import { PermissionInspector } from '../components/PermissionInspector';
@@ -7,118 +11,57 @@ import { RiskBadges } from '../components/RiskBadges';
 import { FailureNotice } from '../components/Status';
 import { useAction } from '../hooks';
 import type { Navigate } from '../routes';
+import { AddLinkServer } from './deep-link/AddLinkServer';
+import { MethodChoice, type SignIn } from './deep-link/MethodChoice';
+import { RefusedLink } from './deep-link/RefusedLink';
+import { StorePicker } from './deep-link/StorePicker';
 
 /**
  * Another app asked for a key through a btcpay-keys link. Who claims to ask
- * (unverified), where the key would go, what it could do, and the choice.
+ * (unverified), where the key would go, what it could do, how the key is
+ * obtained, and the choice.
  */
 
-function StorePicker({
-  serverId,
-  storeId,
-  onStore,
-}: {
-  serverId: string;
-  storeId: string | null;
-  onStore: (id: string | null) => void;
-}) {
-  const api = useApi();
-  const { busy, failure, run } = useAction();
-  const [stores, setStores] = useState<StoreView[] | null>(null);
-  const load = () =>
-    run(async () =>
-      setStores(
-        await call(api, 'listStores', { serverId, auth: { kind: 'manager' } }),
-      ),
-    );
-  return (
-    <fieldset>
-      <legend>Which store</legend>
-      {stores === null ? (
-        <>
-          <p className="muted">
-            The app asked you to choose one store. Without a choice here,
-            BTCPay’s page asks you.
-          </p>
-          <button type="button" onClick={load} disabled={busy}>
-            Choose the store here
-          </button>
-        </>
-      ) : (
-        <label>
-          Store
-          <select
-            value={storeId ?? ''}
-            onChange={(e) => onStore(e.target.value || null)}
-          >
-            <option value="">Choose on BTCPay’s page</option>
-            {stores.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      {failure && <FailureNotice failure={failure} />}
-    </fieldset>
-  );
+function callbackText(request: DeepLinkRequestView): string {
+  if (request.callbackPort === null) {
+    return 'Nowhere: it stays here and you copy it to the app.';
+  }
+  const program = request.callbackProcess
+    ? ` (${request.callbackProcess}${request.callbackExecutable ? `, ${request.callbackExecutable}` : ''})`
+    : ' (which program listens could not be told)';
+  return `The program listening on 127.0.0.1 port ${request.callbackPort}${program}`;
 }
 
-function Consent({
-  request,
-  queued,
-  onAnswered,
-}: {
-  request: DeepLinkRequestView;
-  queued: number;
-  onAnswered: (message: string) => void;
-}) {
-  const api = useApi();
-  const { busy, failure, run } = useAction();
-  const [remember, setRemember] = useState(false);
-  const [storeId, setStoreId] = useState<string | null>(null);
-  const answer = (decision: 'approve' | 'deny') =>
-    run(async () => {
-      const { message } = await call(api, 'answerDeepLink', {
-        requestId: request.id,
-        decision,
-        remember,
-        storeId,
-      });
-      onAnswered(message);
-    });
-  const who = request.applicationName ?? 'An app';
-  const risks = [...new Set(request.permissions.flatMap((p) => p.risks))];
-
-  if (request.refusal) {
-    return (
-      <Dialog
-        title="A key request was refused"
-        onCancel={() => void answer('deny')}
-      >
-        <p>{request.refusal}</p>
-        <p className="muted">
-          Nothing was created. The app that sent the link is told why, when it
-          can be reached.
-        </p>
-        <div className="actions">
-          <button
-            type="button"
-            onClick={() => void answer('deny')}
-            disabled={busy}
-          >
-            Dismiss
-          </button>
-        </div>
-      </Dialog>
-    );
+/** Why Approve is not possible yet, or null when it is. */
+function approveBlocker(
+  request: DeepLinkRequestView,
+  method: DeepLinkMethod,
+  storeId: string | null,
+  signIn: SignIn,
+): string | null {
+  if (!request.serverId) return 'Add the server first.';
+  const minting = method === 'manager' || method === 'basic';
+  if (minting && request.needsStore && !storeId) return 'Pick the store first.';
+  if (method === 'basic' && (!signIn.email || !signIn.password)) {
+    return 'Fill in the email and password first.';
   }
+  return null;
+}
+
+/** The auth to list stores with for the chosen way, if it has one yet. */
+function storeListAuth(
+  method: DeepLinkMethod,
+  signIn: SignIn,
+): ServerAuth | null {
+  if (method === 'manager') return { kind: 'manager' };
+  if (signIn.email && signIn.password) return { kind: 'basic', ...signIn };
+  return null;
+}
+
+function RequestFacts({ request }: { request: DeepLinkRequestView }) {
+  const risks = [...new Set(request.permissions.flatMap((p) => p.risks))];
   return (
-    <Dialog
-      title={`${who} asks for a BTCPay key`}
-      onCancel={() => void answer('deny')}
-    >
+    <>
       <p>
         <span className="tag tag-warning">Unverified</span> Any program can use
         this name.{' '}
@@ -130,59 +73,156 @@ function Consent({
       </p>
       <dl className="facts">
         <dt>Server</dt>
-        <dd>
-          {request.serverUrl}
-          {request.serverId ? '' : ' — not one of your servers: add it first'}
-        </dd>
+        <dd>{request.serverUrl}</dd>
         <dt>Key goes to</dt>
-        <dd>
-          {request.callbackPort === null
-            ? 'Nowhere: it stays here and you copy it to the app.'
-            : `The program listening on 127.0.0.1 port ${request.callbackPort}${request.callbackProcess ? ` (${request.callbackProcess})` : ''}`}
-        </dd>
+        <dd>{callbackText(request)}</dd>
         <dt>Risks</dt>
         <dd>
           {risks.length > 0 ? <RiskBadges risks={risks} /> : 'None known'}
         </dd>
       </dl>
+      {(request.warnings.length > 0 || request.rememberedMismatch) && (
+        <ul className="notice" aria-label="Notes about this request">
+          {request.rememberedMismatch && <li>{request.rememberedMismatch}</li>}
+          {request.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       <PermissionInspector
         lines={request.permissions}
         emptyText="No permission: the key would only identify you."
       />
-      {request.selectiveStores && request.serverId && (
-        <StorePicker
-          serverId={request.serverId}
-          storeId={storeId}
-          onStore={setStoreId}
-        />
-      )}
+    </>
+  );
+}
+
+/** Remember, what still blocks Approve, and the two answers. */
+function ConsentFooter({
+  remember,
+  onRemember,
+  queued,
+  blocker,
+  busy,
+  onAnswer,
+}: {
+  remember: boolean;
+  onRemember: (remember: boolean) => void;
+  queued: number;
+  blocker: string | null;
+  busy: boolean;
+  onAnswer: (decision: 'approve' | 'deny') => void;
+}) {
+  return (
+    <>
       <label>
         <input
           type="checkbox"
           checked={remember}
-          onChange={(e) => setRemember(e.target.checked)}
+          onChange={(e) => onRemember(e.target.checked)}
         />{' '}
         Remember my answer for this app and these permissions
       </label>
       {queued > 0 && <p className="muted">{queued} more request(s) waiting.</p>}
-      {failure && <FailureNotice failure={failure} />}
+      {blocker && <p className="muted">{blocker}</p>}
       <div className="actions">
-        <button
-          type="button"
-          onClick={() => void answer('deny')}
-          disabled={busy}
-        >
+        <button type="button" onClick={() => onAnswer('deny')} disabled={busy}>
           Deny
         </button>
         <button
           type="button"
           className="primary"
-          onClick={() => void answer('approve')}
-          disabled={busy || !request.serverId}
+          onClick={() => onAnswer('approve')}
+          disabled={busy || blocker !== null}
         >
           {busy ? 'Working…' : 'Approve'}
         </button>
       </div>
+    </>
+  );
+}
+
+function Consent({
+  request,
+  queued,
+  onAnswered,
+  onChanged,
+}: {
+  request: DeepLinkRequestView;
+  queued: number;
+  onAnswered: (message: string) => void;
+  onChanged: () => void;
+}) {
+  const api = useApi();
+  const { busy, failure, run } = useAction();
+  const [remember, setRemember] = useState(false);
+  const [storeId, setStoreId] = useState<string | null>(null);
+  const [method, setMethod] = useState<DeepLinkMethod>(request.defaultMethod);
+  const [signIn, setSignIn] = useState<SignIn>({ email: '', password: '' });
+  const answer = (decision: 'approve' | 'deny') =>
+    run(async () => {
+      const { message } = await call(api, 'answerDeepLink', {
+        requestId: request.id,
+        decision,
+        remember,
+        storeId: decision === 'approve' ? storeId : null,
+        ...(decision === 'approve' ? { method } : {}),
+        ...(decision === 'approve' && method === 'basic'
+          ? { basic: signIn }
+          : {}),
+      });
+      onAnswered(message);
+    });
+  const who = request.applicationName ?? 'An app';
+  const blocker = approveBlocker(request, method, storeId, signIn);
+  const minting = method === 'manager' || method === 'basic';
+
+  if (request.refusal) {
+    return (
+      <RefusedLink
+        refusal={request.refusal}
+        busy={busy}
+        onDismiss={() => void answer('deny')}
+      />
+    );
+  }
+  return (
+    <Dialog
+      title={`${who} asks for a BTCPay key`}
+      onCancel={() => void answer('deny')}
+    >
+      <RequestFacts request={request} />
+      {request.serverId ? (
+        <MethodChoice
+          request={request}
+          method={method}
+          onMethod={setMethod}
+          signIn={signIn}
+          onSignIn={setSignIn}
+        />
+      ) : (
+        <AddLinkServer serverUrl={request.serverUrl} onAdded={onChanged} />
+      )}
+      {request.serverId && request.needsStore && minting && (
+        <StorePicker
+          serverId={request.serverId}
+          auth={storeListAuth(method, signIn)}
+          storeId={storeId}
+          onStore={setStoreId}
+        />
+      )}
+      {request.needsStore && method === 'authorize' && (
+        <p className="muted">BTCPay’s page will ask you which store.</p>
+      )}
+      <ConsentFooter
+        remember={remember}
+        onRemember={setRemember}
+        queued={queued}
+        blocker={blocker}
+        busy={busy}
+        onAnswer={(decision) => void answer(decision)}
+      />
+      {failure && <FailureNotice failure={failure} />}
     </Dialog>
   );
 }
@@ -213,9 +253,10 @@ export function DeepLinkConsent({
       current = false;
     };
   }, [api, refreshToken, generation]);
+  const reload = () => setGeneration((g) => g + 1);
   const close = () => {
     setOutcome(null);
-    setGeneration((g) => g + 1);
+    reload();
   };
   if (outcome) {
     return (
@@ -245,6 +286,7 @@ export function DeepLinkConsent({
       request={pending.request}
       queued={pending.queued}
       onAnswered={setOutcome}
+      onChanged={reload}
     />
   );
 }

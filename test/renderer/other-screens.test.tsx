@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditView, DeepLinkRequestView } from '../../src/contract';
+import type { AuditView } from '../../src/contract';
 import { AuditScreen } from '../../renderer/screens/AuditScreen';
-import { DeepLinkConsent } from '../../renderer/screens/DeepLinkConsent';
 import { DelegationsScreen } from '../../renderer/screens/DelegationsScreen';
 import { EventLogScreen } from '../../renderer/screens/EventLogScreen';
 import { NewKeyScreen } from '../../renderer/screens/NewKeyScreen';
@@ -272,80 +271,5 @@ describe('DelegationsScreen', () => {
   it('says when no answer is remembered', async () => {
     renderWith(fakeApi({ listDelegations: [] }), <DelegationsScreen />);
     expect(await screen.findByText('No remembered answers')).toBeTruthy();
-  });
-});
-
-describe('DeepLinkConsent', () => {
-  const request: DeepLinkRequestView = {
-    id: 'req-1',
-    receivedAt: '2026-01-01T00:00:00.000Z',
-    serverUrl: 'https://btcpay.example.com/',
-    serverId: 's1',
-    applicationName: 'Till app',
-    applicationIdentifier: 'till',
-    callbackPort: 41234,
-    callbackProcess: 'till-app',
-    permissions: [],
-    selectiveStores: false,
-    refusal: null,
-  };
-
-  it('shows nothing while no app asks', async () => {
-    const fake = fakeApi({ pendingDeepLink: { request: null, queued: 0 } });
-    const { container } = renderWith(
-      fake,
-      <DeepLinkConsent refreshToken={0} navigate={navigate} />,
-    );
-    await waitFor(() => expect(fake.calls).toHaveLength(1));
-    expect(container.textContent).toBe('');
-  });
-
-  it('marks the requester unverified, names the callback, and sends the answer', async () => {
-    const fake = fakeApi({
-      pendingDeepLink: { request, queued: 0 },
-      answerDeepLink: {
-        message: 'The request was denied and the app was told.',
-      },
-    });
-    renderWith(fake, <DeepLinkConsent refreshToken={0} navigate={navigate} />);
-    expect(
-      await screen.findByRole('heading', {
-        name: 'Till app asks for a BTCPay key',
-      }),
-    ).toBeTruthy();
-    expect(screen.getByText('Unverified')).toBeTruthy();
-    expect(screen.getByText(/port 41234 \(till-app\)/)).toBeTruthy();
-    fireEvent.click(screen.getByLabelText(/Remember my answer/));
-    fireEvent.click(screen.getByRole('button', { name: 'Deny' }));
-    expect(
-      await screen.findByText('The request was denied and the app was told.'),
-    ).toBeTruthy();
-    expect(
-      fake.calls.find((c) => c.name === 'answerDeepLink')?.request,
-    ).toEqual({
-      requestId: 'req-1',
-      decision: 'deny',
-      remember: true,
-      storeId: null,
-    });
-  });
-
-  it('explains a refused link and offers only to dismiss it', async () => {
-    renderWith(
-      fakeApi({
-        pendingDeepLink: {
-          request: {
-            ...request,
-            refusal: 'The redirect must be on this computer.',
-          },
-          queued: 0,
-        },
-      }),
-      <DeepLinkConsent refreshToken={0} navigate={navigate} />,
-    );
-    expect(
-      await screen.findByText('The redirect must be on this computer.'),
-    ).toBeTruthy();
-    expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
   });
 });
