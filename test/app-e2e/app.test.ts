@@ -78,6 +78,7 @@ describe('the desktop UI against the sandbox', () => {
     await page.getByRole('button', { name: 'Open BTCPay to approve' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(1);
     await screenshot(page, '04-authorizing');
+    await expectAccessible();
     await Promise.all(app.browserOpenings);
     await expect
       .poll(() => page.getByRole('heading', { name: 'Key stored' }).count(), {
@@ -90,6 +91,7 @@ describe('the desktop UI against the sandbox', () => {
       )
       .toBe(1);
     await screenshot(page, '05-authorize-outcome');
+    await expectAccessible();
     const keys = (await app.vault.metadata()).keys;
     expect(keys.map((k) => k.grantedPermissions)).toEqual([
       ['btcpay.store.cancreateinvoice'],
@@ -264,6 +266,8 @@ describe('the desktop UI against the sandbox', () => {
           timeout: 10_000,
         })
         .toBe(1);
+      await screenshot(page, '10c-deep-link-done');
+      await expectAccessible();
       await page.getByRole('button', { name: 'Close' }).click();
     } finally {
       await requester.close();
@@ -358,6 +362,9 @@ describe('the desktop UI against the sandbox', () => {
     await page.getByLabel('Search the log').fill('revealed');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     await page.getByLabel('Search the log').fill('');
+    await expect
+      .poll(() => page.locator('tbody tr').count())
+      .toBeGreaterThan(1);
     await screenshot(page, '12-event-log');
     await expectAccessible();
     for (const key of app.sandbox.admin.keysOf(app.merchant.email)) {
@@ -375,6 +382,7 @@ describe('the desktop UI against the sandbox', () => {
       .click();
     await page.getByRole('button', { name: 'Revoke…' }).click();
     await screenshot(page, '13-revoke-confirm');
+    await expectAccessible();
     await page.getByRole('button', { name: 'Revoke the key' }).click();
     await expect
       .poll(() => page.getByText('BTCPay revoked the key. Its secret').count())
@@ -422,7 +430,8 @@ describe('the desktop UI against the sandbox', () => {
     await expectAccessible();
   });
 
-  it('never trips the Content-Security-Policy', () => {
+  it('never trips the Content-Security-Policy, and sends only contract events', () => {
+    expect(app.brokenEvents).toEqual([]);
     expect(
       app.consoleErrors.filter((e) => /Content Security Policy/i.test(e)),
     ).toEqual([]);

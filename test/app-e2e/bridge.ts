@@ -1,52 +1,44 @@
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { OPERATION_NAMES, type AppEvent } from '../../src/contract';
 import {
+  checkAppEvent,
   dispatchOperation,
   isOperationName,
   type KeyManagerService,
 } from '../../src/service';
-import { CONTENT_SECURITY_POLICY } from '../../main/security';
+import { rendererFileServer } from '../../main/app-files';
+import { APP_ORIGIN } from '../../main/security';
 
 /**
- * The test transport: the built renderer served over loopback HTTP with the
- * app's CSP, and `window.btcpayKeys` bridged to the real service through
- * Playwright instead of Electron's IPC. Requests still go through
+ * The test transport: the built renderer served over loopback HTTP by the
+ * app protocol's handler, and `window.btcpayKeys` bridged to the real service
+ * through Playwright instead of Electron's IPC. Requests still go through
  * `dispatchOperation`, the same schema checks main applies.
  */
 
-const MEDIA_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-/** Serves `rendererDir` on 127.0.0.1 with the app's Content-Security-Policy. */
+/**
+ * Serves `rendererDir` on 127.0.0.1 through the app protocol's own handler,
+ * so the page gets exactly the files, media types and Content-Security-Policy
+ * `app://keys/` gives it in Electron.
+ */
 export async function serveRenderer(
   rendererDir: string,
 ): Promise<{ url: string; close: () => Promise<void> }> {
+  const serve = rendererFileServer(rendererDir);
   const server = http.createServer((request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
-    const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
-    const file = path.resolve(rendererDir, relative);
-    if (!file.startsWith(rendererDir + path.sep)) {
-      response.writeHead(404).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        response.writeHead(200, {
-          'Content-Type':
-            MEDIA_TYPES[path.extname(file)] ?? 'application/octet-stream',
-          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-        });
-        response.end(body);
+    const asked = new Request(`${APP_ORIGIN}${request.url ?? '/'}`, {
+      method: request.method ?? 'GET',
+    });
+    serve(asked).then(
+      async (answer) => {
+        const headers: Record<string, string> = {};
+        answer.headers.forEach((value, name) => (headers[name] = value));
+        response.writeHead(answer.status, headers);
+        response.end(Buffer.from(await answer.arrayBuffer()));
       },
-      () => response.writeHead(404).end(),
+      () => response.writeHead(500).end(),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,9 +87,21 @@ export async function installBridge(
   }, OPERATION_NAMES);
 }
 
-/** Pushes a service event into the page, as main's webContents.send does. */
-export function emitter(page: () => Page | null): (event: AppEvent) => void {
+/**
+ * Pushes a service event into the page, as main's sendAppEvent does: checked
+ * against the contract first. A malformed event is not sent but noted in
+ * `broken`, which the suite expects to stay empty.
+ */
+export function emitter(
+  page: () => Page | null,
+  broken: unknown[],
+): (event: AppEvent) => void {
   return (event) => {
+    const checked = checkAppEvent(event);
+    if (checked === null) {
+      broken.push(event);
+      return;
+    }
     const target = page();
     if (!target) return;
     target
@@ -106,7 +110,7 @@ export function emitter(page: () => Page | null): (event: AppEvent) => void {
           globalThis as unknown as { __btcpayKeysEmit?: (e: unknown) => void }
         ).__btcpayKeysEmit;
         emit?.(e);
-      }, event)
+      }, checked)
       .catch(() => undefined);
   };
 }

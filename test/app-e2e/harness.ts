@@ -62,6 +62,8 @@ export interface AppUnderTest {
   merchantPlays: { approve: boolean };
   browserOpenings: Promise<void>[];
   consoleErrors: string[];
+  /** Events the core emitted that break the contract (kept from the page). */
+  brokenEvents: unknown[];
   close: () => Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
   const browserOpenings: Promise<void>[] = [];
   const merchantPlays = { approve: true };
   const consoleErrors: string[] = [];
+  const brokenEvents: unknown[] = [];
   page.on(
     'console',
     (m) => m.type() === 'error' && consoleErrors.push(m.text()),
@@ -95,7 +98,7 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
   const service = createKeyManagerService({
     vault,
     logger: silentLogger,
-    emit: emitter(() => page),
+    emit: emitter(() => page, brokenEvents),
     openBrowser: async (url) => {
       browserOpenings.push(
         merchantPlays.approve
@@ -122,6 +125,7 @@ export async function startApp(browser: Browser): Promise<AppUnderTest> {
     merchantPlays,
     browserOpenings,
     consoleErrors,
+    brokenEvents,
     close: async () => {
       await service.close();
       await Promise.all([appContext.close(), merchantContext.close()]);
@@ -163,12 +167,26 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
 }
 
-/** Saves a full-page screenshot under test/artifacts/screenshots. */
+/**
+ * Saves a screenshot of the whole screen under test/artifacts/screenshots.
+ * Only the content pane scrolls, so the window is made as tall as the
+ * content for the picture: the sidebar and any dialog's backdrop then cover
+ * the full height, as they would in a window that tall.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({
-    path: path.join(SCREENSHOTS, `${name}.png`),
-    fullPage: true,
-  });
+  const viewport = page.viewportSize() ?? { width: 1280, height: 720 };
+  const contentHeight = await page.evaluate(
+    "Math.max(document.querySelector('main')?.scrollHeight ?? 0, (document.querySelector('.dialog')?.scrollHeight ?? 0) + 64)",
+  );
+  const height = Math.max(viewport.height, Math.ceil(Number(contentHeight)));
+  if (height > viewport.height) {
+    await page.setViewportSize({ width: viewport.width, height });
+  }
+  try {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  } finally {
+    if (height > viewport.height) await page.setViewportSize(viewport);
+  }
 }
 
 /** A loopback server standing in for an app that asked for a key. */
