@@ -216,7 +216,10 @@ function secretOrphaned(
       explanation:
         'No key in the key manager matches this keychain entry, so it is ' +
         'invisible in every list but still readable by your account.',
-      fix: 'Run "btcpay-keys reconcile --repair" to delete the leftover entry.',
+      fix:
+        'If it is a key you still use, take it back with "btcpay-keys ' +
+        'reconcile --adopt --server URL"; otherwise delete it with ' +
+        '"btcpay-keys reconcile --delete-orphans".',
     };
   }
   return {

@@ -17,6 +17,7 @@ export {
 } from './import';
 export {
   verifyKeys,
+  type KeychainProblem,
   type KeyVerification,
   type VerifyOptions,
   type VerifyProgress,
@@ -27,6 +28,12 @@ export {
   type RevokeKeyResult,
   type ServerRevocation,
 } from './revoke';
+export {
+  adoptOrphanedKeys,
+  type AdoptRequest,
+  type AdoptResult,
+  type LeftOrphan,
+} from './adopt';
 export { describeKey, type KeyDetail } from './describe';
 export { comparePermissionSets, type PermissionDrift } from './drift';
 export { scopePermissionsToStores } from './scope';

@@ -7,7 +7,12 @@ export type {
   VerificationRecord,
 } from './key-operations';
 export type { NewServer, ServerPatch } from './server-operations';
-export type { ReconcileReport } from './reconcile';
+export type {
+  AdoptedKey,
+  ReconcileOptions,
+  ReconcileReport,
+  RememberedKey,
+} from './reconcile';
 export { VaultError, type VaultFailure } from './vault-error';
 export { normaliseServerUrl } from './base-url';
 export { dataHome, vaultFiles, PRODUCT_NAME, type VaultFiles } from './paths';

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  fingerprintKey,
   newKeyId,
   openVault,
   VaultError,
@@ -395,13 +396,61 @@ describe('vault reconcile', () => {
     expect(report).toEqual({
       secretsWithoutMetadata: [orphan],
       metadataWithoutSecret: [lost.id],
+      remembered: [],
       repaired: null,
     });
     expect(await store.get(orphan)).not.toBeNull();
     expect((await vault.metadata()).keys.map((k) => k.id)).toContain(kept.id);
   });
 
-  it('repairs both sides on request and touches nothing else', async () => {
+  it('repairs records without a secret but keeps orphaned entries unless told to delete them', async () => {
+    const shop = await addShop();
+    const lost = await vault.storeKey(keyFor(shop.id));
+    await store.delete(lost.id);
+    const orphan = newKeyId();
+    const orphanSecret = fakeApiKey();
+    await store.set(orphan, orphanSecret);
+
+    const report = await vault.reconcile({ repair: true });
+
+    expect(report.repaired).toEqual({
+      removedSecrets: [],
+      removedRecords: [lost.id],
+    });
+    expect(await store.get(orphan)).toBe(orphanSecret);
+    expect(report.secretsWithoutMetadata).toEqual([orphan]);
+  });
+
+  it('takes an orphaned entry back under its own id, leaving the secret in place', async () => {
+    const shop = await addShop();
+    const orphan = newKeyId();
+    const secret = fakeApiKey();
+    await store.set(orphan, secret);
+
+    const adopted = await vault.adoptOrphanedSecret(orphan, {
+      serverId: shop.id,
+      label: 'Recovered',
+      grantedPermissions: ['btcpay.store.canviewinvoices'],
+      origin: { kind: 'imported' },
+    });
+
+    expect(adopted.id).toBe(orphan);
+    expect(adopted.fingerprint).toBe(fingerprintKey(secret));
+    expect(await vault.readSecret(orphan, 'use')).toBe(secret);
+    expect(await vault.reconcile({})).toMatchObject({
+      secretsWithoutMetadata: [],
+    });
+    await expect(
+      vault.adoptOrphanedSecret(orphan, {
+        serverId: shop.id,
+        label: 'Twice',
+        grantedPermissions: [],
+        origin: { kind: 'imported' },
+      }),
+    ).rejects.toMatchObject({ code: 'key-not-found' });
+  });
+
+  it('deletes both sides when asked for both, and touches nothing else', async () => {
     const shop = await addShop();
     const kept = await vault.storeKey(keyFor(shop.id));
     const lost = await vault.storeKey(keyFor(shop.id));
@@ -410,7 +459,7 @@ describe('vault reconcile', () => {
     await store.set(orphan, fakeApiKey());
     await store.set('password.s_other', 'not ours to judge');
 
-    const report = await vault.reconcile({ repair: true });
+    const report = await vault.reconcile({ repair: true, deleteOrphans: true });
 
     expect(report.repaired).toEqual({
       removedSecrets: [orphan],

@@ -1,12 +1,25 @@
+import { adoptOrphanedKeys, type AdoptResult } from '../../keys';
 import type { ReconcileReport } from '../../vault';
-import type { CliContext, RegisterCommands } from '../context';
+import { ExitCode, type CliContext, type RegisterCommands } from '../context';
+import { CommandFailure } from '../failure';
 import { paint, printJson, say } from '../output';
 import { confirmAction } from '../prompt';
-import { openCliVault } from '../vault';
+import { cliServerCalls, openCliVault } from '../vault';
+
+interface ReconcileCommandOptions {
+  adopt?: boolean;
+  server?: string;
+  key?: string[];
+  repair?: boolean;
+  deleteOrphans?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
 
 /**
  * `btcpay-keys reconcile`: keychain entries without metadata and metadata
- * without a secret, listed, and repaired on request.
+ * without a secret, listed; orphaned entries taken back with `--adopt`, and
+ * deleted only with the separate `--delete-orphans`.
  */
 export const registerReconcileCommand: RegisterCommands = (
   program,
@@ -16,41 +29,143 @@ export const registerReconcileCommand: RegisterCommands = (
     .command('reconcile')
     .description(
       'Compare the keychain with the metadata: list keychain entries no key ' +
-        'record names and keys whose secret is missing; --repair deletes both.',
+        'record names (orphans) and keys whose secret is missing. --adopt ' +
+        'takes orphans back after the server confirms them; nothing is ' +
+        'deleted unless asked.',
     )
-    .option('--repair', 'delete what does not match (asks first on a terminal)')
-    .option('-y, --yes', 'confirm the repair without asking')
+    .option('--adopt', 'take orphans back as imported keys (needs --server)')
+    .option('--server <id-or-url>', 'the stored server to check orphans with')
+    .option(
+      '--key <id...>',
+      'with --adopt or --delete-orphans: only these orphans',
+    )
+    .option('--repair', 'delete key records whose secret is missing')
+    .option('--delete-orphans', 'delete orphaned keychain entries (asks)')
+    .option('-y, --yes', 'confirm deletions without asking')
     .option('--json', 'print the report as JSON')
-    .action(
-      async (options: { repair?: boolean; yes?: boolean; json?: boolean }) => {
-        const vault = await openCliVault(context);
-        if (options.repair) {
-          await confirmAction(
-            context,
-            options,
-            'Delete orphaned keychain entries and key records without a secret?',
-          );
-        }
-        const report = await vault.reconcile({
-          repair: Boolean(options.repair),
-        });
-        context.logger.info(
-          {
-            repair: Boolean(options.repair),
-            orphanedSecrets: report.secretsWithoutMetadata.length,
-            missingSecrets: report.metadataWithoutSecret.length,
-          },
-          'reconcile',
-        );
-        if (options.json) return printJson(context, report);
-        printReport(context, report);
-      },
+    .action((options: ReconcileCommandOptions) =>
+      reconcileCommand(context, options),
     );
 };
+
+async function reconcileCommand(
+  context: CliContext,
+  options: ReconcileCommandOptions,
+): Promise<void> {
+  checkCombination(options);
+  const vault = await openCliVault(context);
+  const adoption = options.adopt
+    ? await adoptOrphanedKeys(
+        vault,
+        { server: options.server ?? '', keyIds: options.key },
+        cliServerCalls(context),
+      )
+    : null;
+  if (options.deleteOrphans && options.key) {
+    requireOrphans(await vault.reconcile({}), options.key);
+  }
+  await confirmDeletions(context, options);
+  const report = await vault.reconcile({
+    repair: options.repair === true,
+    deleteOrphans: options.deleteOrphans === true,
+    ...(options.key ? { onlyOrphans: options.key } : {}),
+  });
+  context.logger.info(
+    {
+      adopted: adoption?.adopted.map((key) => key.id) ?? [],
+      repair: options.repair === true,
+      deleteOrphans: options.deleteOrphans === true,
+      orphanedSecrets: report.secretsWithoutMetadata.length,
+      missingSecrets: report.metadataWithoutSecret.length,
+    },
+    'reconcile',
+  );
+  if (options.json) return printJson(context, { ...report, adoption });
+  if (adoption) printAdoption(context, adoption);
+  printReport(context, report);
+}
+
+function checkCombination(options: ReconcileCommandOptions): void {
+  const usage = (message: string, next: string) =>
+    new CommandFailure(ExitCode.usage, message, next);
+  if (options.adopt && !options.server) {
+    throw usage(
+      '--adopt needs --server: orphans are checked with the server they ' +
+        'belong to before they are taken back.',
+      'Add --server URL (see `btcpay-keys server list`).',
+    );
+  }
+  if (!options.adopt && options.server) {
+    throw usage('--server goes with --adopt.', 'Add --adopt.');
+  }
+  if (!options.adopt && !options.deleteOrphans && options.key) {
+    throw usage(
+      '--key says which orphans to adopt or delete.',
+      'Add --adopt --server URL, or --delete-orphans.',
+    );
+  }
+  if (options.adopt && options.deleteOrphans) {
+    throw usage(
+      '--adopt and --delete-orphans do opposite things to the same entries.',
+      'Adopt first, look at what is left, then delete it in a second run.',
+    );
+  }
+}
+
+function requireOrphans(report: ReconcileReport, ids: readonly string[]): void {
+  const strangers = ids.filter(
+    (id) => !report.secretsWithoutMetadata.includes(id),
+  );
+  if (strangers.length > 0) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `Not an orphaned keychain entry: ${strangers.join(', ')}. Nothing ` +
+        'was deleted.',
+      'List the orphans with `btcpay-keys reconcile`; delete a stored key ' +
+        'with `btcpay-keys key delete <id> --local-only`.',
+    );
+  }
+}
+
+async function confirmDeletions(
+  context: CliContext,
+  options: ReconcileCommandOptions,
+): Promise<void> {
+  const orphans = options.key
+    ? `the orphaned keychain entries ${options.key.join(', ')}`
+    : 'every orphaned keychain entry';
+  const what = [
+    options.deleteOrphans ? orphans : '',
+    options.repair ? 'key records without a secret' : '',
+  ].filter(Boolean);
+  if (what.length === 0) return;
+  const warning = options.deleteOrphans
+    ? ' An orphaned entry may be the only copy of a working key.'
+    : '';
+  await confirmAction(
+    context,
+    options,
+    `Delete ${what.join(' and ')}?${warning}`,
+  );
+}
+
+function printAdoption(context: CliContext, adoption: AdoptResult): void {
+  for (const key of adoption.adopted) {
+    say(
+      context,
+      `${paint(context, 'green', 'Adopted')} ${key.id} as "${key.label}": ` +
+        `${key.grantedPermissions.join(', ') || 'no permissions'}.`,
+    );
+  }
+  for (const orphan of adoption.left) {
+    say(context, `Left ${orphan.id} in the keychain: ${orphan.message}`);
+  }
+}
 
 function printReport(context: CliContext, report: ReconcileReport): void {
   const orphaned = report.secretsWithoutMetadata;
   const missing = report.metadataWithoutSecret;
+  if (report.repaired) printRepaired(context, report.repaired);
   if (orphaned.length === 0 && missing.length === 0) {
     return say(
       context,
@@ -58,26 +173,42 @@ function printReport(context: CliContext, report: ReconcileReport): void {
     );
   }
   if (orphaned.length > 0) {
+    say(context, 'Keychain entries without a key record:');
+    for (const id of orphaned) say(context, `  ${orphanLine(report, id)}`);
     say(
       context,
-      `Keychain entries without a key record: ${orphaned.join(', ')}`,
+      'Take them back with `btcpay-keys reconcile --adopt --server URL`, ' +
+        'or delete them with `btcpay-keys reconcile --delete-orphans`.',
     );
   }
   if (missing.length > 0) {
     say(
       context,
       `Keys whose secret is missing from the keychain: ${missing.join(', ')}`,
+      'Import such a key again if you have it, or drop the records with ' +
+        '`btcpay-keys reconcile --repair`.',
     );
   }
-  if (report.repaired) {
-    const { removedSecrets, removedRecords } = report.repaired;
-    say(
-      context,
-      `Repaired: deleted ${removedSecrets.length} keychain entr` +
-        `${removedSecrets.length === 1 ? 'y' : 'ies'} and ` +
-        `${removedRecords.length} key record(s).`,
-    );
-  } else {
-    say(context, 'Run `btcpay-keys reconcile --repair` to delete them.');
-  }
+}
+
+function orphanLine(report: ReconcileReport, id: string): string {
+  const memory = report.remembered.find((entry) => entry.id === id);
+  if (!memory) return id;
+  const label = memory.label ? `"${memory.label}"` : 'a key';
+  const where = memory.serverUrl ? ` on ${memory.serverUrl}` : '';
+  return `${id}  (${label}${where}, says ${memory.file})`;
+}
+
+function printRepaired(
+  context: CliContext,
+  repaired: NonNullable<ReconcileReport['repaired']>,
+): void {
+  const { removedSecrets, removedRecords } = repaired;
+  say(
+    context,
+    `Deleted ${removedSecrets.length} keychain entr` +
+      `${removedSecrets.length === 1 ? 'y' : 'ies'} and ` +
+      `${removedRecords.length} key record` +
+      `${removedRecords.length === 1 ? '' : 's'}.`,
+  );
 }
