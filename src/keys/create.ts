@@ -18,6 +18,7 @@ import {
   type KnownAccount,
   type ServerFacts,
 } from './server-facts';
+import { learnServerPolicies } from './server-policies';
 
 /** How a key is minted over REST: a password (once) or the manager key. */
 export type RestMintAuth =
@@ -88,6 +89,7 @@ export async function createKeyOverRest(
     becameManager: key.isManager,
     mintedWith: request.auth.kind,
   });
+  await learnServerPolicies(vault, server.id, client, minted.apiKey);
   return { key, requestedPermissions, becameManager: key.isManager };
 }
 

@@ -5,6 +5,7 @@ import { KeyOperationError } from './errors';
 import { requireServer } from './lookup';
 import { shouldBecomeManager } from './manager';
 import { learnWithKey, ownerOfKey, recordServerFacts } from './server-facts';
+import { learnServerPolicies } from './server-policies';
 
 /** A key someone already has, to be checked and stored. */
 export interface ImportKeyRequest {
@@ -64,6 +65,7 @@ export async function importKey(
     becameManager: key.isManager,
     mintedWith: null,
   });
+  await learnServerPolicies(vault, server.id, client, secret);
   return { key, becameManager: key.isManager };
 }
 
