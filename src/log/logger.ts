@@ -1,3 +1,5 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -24,15 +26,22 @@ export const REDACTED_PATHS = [
 
 export type { Logger };
 
-/** Creates a logger writing JSON lines to `destination` (stderr by default). */
+/**
+ * Creates a logger writing JSON lines to `destination` (stderr by default).
+ * A log file and any folder made for it are readable by their owner only:
+ * the log folder sits in the data folder, which the logger may be the first
+ * to create.
+ */
 export function createLogger(options: {
   level?: string;
   destination?: string | number;
 }): Logger {
+  const file = options.destination ?? 2;
+  if (typeof file === 'string') prepareLogFile(file);
   const destination = pino.destination({
-    dest: options.destination ?? 2,
+    dest: file,
     sync: true,
-    mkdir: true,
+    mode: 0o600,
   });
   return pino(
     {
@@ -42,6 +51,15 @@ export function createLogger(options: {
     },
     destination,
   );
+}
+
+/**
+ * Creates the folders up to the log file owner-only (0700) and tightens a
+ * log file that an older version left readable by others.
+ */
+function prepareLogFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (existsSync(file)) chmodSync(file, 0o600);
 }
 
 /** A logger that discards everything, for library callers that pass none. */

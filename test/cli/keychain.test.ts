@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox';
+import { passwordOf } from '../keys/fixtures';
 import { runCli } from './run-cli';
 import {
   startCliWithServer,
@@ -51,6 +52,32 @@ describe('btcpay-keys without a Secret Service', () => {
       });
       expect(list.code).toBe(0);
       expect(JSON.parse(list.stdout)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'checks the keychain before a password create, so no sign-in attempt is spent',
+    async () => {
+      const before = sandbox.admin.requests.length;
+      const run = await runCli(
+        home,
+        [
+          ...['key', 'create', '--server', sandbox.url, '--label', 'Unkept'],
+          ...['--permission', 'btcpay.store.canviewinvoices'],
+          ...['--user', 'merchant@sandbox.test', '--password-stdin'],
+        ],
+        {
+          input: passwordOf(sandbox, 'merchant@sandbox.test'),
+          env: NO_BUS,
+        },
+      );
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^Error: Secret Service/m);
+      expect(sandbox.admin.requests.length).toBe(before);
+      expect(
+        sandbox.admin.keysOf('merchant@sandbox.test').map((key) => key.label),
+      ).not.toContain('Unkept');
     },
     SLOW,
   );

@@ -1,0 +1,101 @@
+import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeytarStore } from '../../src/vault';
+import type { Sandbox } from '../sandbox';
+import { passwordOf } from '../keys/fixtures';
+import { makeHome, removeHome, runCli } from './run-cli';
+import {
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from './with-server';
+
+// The data folder as the command line leaves it: owner-only from the first
+// run, and a folder another process keeps locked stops a command with exit
+// 10 without leaving a working key behind on the server.
+
+const MERCHANT = 'merchant@sandbox.test';
+const SLOW = 180_000;
+
+let cli: CliWithServer;
+let sandbox: Sandbox;
+let home: string;
+
+beforeAll(async () => {
+  cli = await startCliWithServer();
+  ({ sandbox, home } = cli);
+}, SLOW);
+
+afterAll(() => stopCliWithServer(cli));
+
+const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
+
+describe('a fresh data folder', () => {
+  it(
+    'is readable by its owner only, and so is the program log',
+    async () => {
+      const parent = await makeHome();
+      const fresh = path.join(parent, 'not yet there');
+      try {
+        const run = await runCli(fresh, ['server', 'add', sandbox.url]);
+        expect(run.code, run.stderr).toBe(0);
+
+        expect(await modeOf(fresh)).toBe(0o700);
+        expect(await modeOf(path.join(fresh, 'logs'))).toBe(0o700);
+        const log = path.join(fresh, 'logs', 'btcpay-keys.log');
+        expect(await modeOf(log)).toBe(0o600);
+        for (const name of await readdir(fresh)) {
+          const mode = await modeOf(path.join(fresh, name));
+          expect(mode & 0o077, `${name} is open to others`).toBe(0);
+        }
+      } finally {
+        await removeHome(parent);
+      }
+    },
+    SLOW,
+  );
+});
+
+describe('a data folder another process keeps locked', () => {
+  it(
+    'stops key create with exit 10 and takes the key it minted back',
+    async () => {
+      // A lock that another live process keeps refreshing never looks stale.
+      const lock = path.join(home, 'vault.lock');
+      await mkdir(lock);
+      const later = new Date(Date.now() + 3_600_000);
+      await utimes(lock, later, later);
+      const before = sandbox.admin.requests.length;
+      try {
+        const run = await runCli(
+          home,
+          [
+            ...['key', 'create', '--server', sandbox.url, '--label', 'Busy'],
+            ...['--permission', 'btcpay.store.canviewinvoices'],
+            ...['--user', MERCHANT, '--password-stdin'],
+          ],
+          { input: passwordOf(sandbox, MERCHANT) },
+        );
+        expect(run.code).toBe(10);
+        expect(run.stderr).toMatch(/stayed locked by another/);
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+
+      expect(
+        sandbox.admin.keysOf(MERCHANT).map((key) => key.label),
+      ).not.toContain('Busy');
+      const takenBack = sandbox.admin.requests
+        .slice(before)
+        .find((request) => request.path === '/api/v1/api-keys/current');
+      expect(takenBack?.method).toBe('DELETE');
+      const minted = String(takenBack?.headers['authorization']).slice(6);
+      const keychain = createKeytarStore();
+      for (const account of await keychain.accounts()) {
+        expect(await keychain.get(account)).not.toBe(minted);
+      }
+    },
+    SLOW,
+  );
+});
