@@ -101,5 +101,7 @@ export function checkLoopbackRedirect(raw: string): RedirectCheck {
     return refuse('redirect-host');
   }
   if (/[\s\\]/.test(rest)) return refuse('redirect-not-absolute');
-  return { ok: true, redirect: { url: parsed.href, host, port } };
+  // Keep the port written out, so the URL shown says where the key goes.
+  const url = `http://${host}:${port}${parsed.pathname}${parsed.search}`;
+  return { ok: true, redirect: { url, host, port } };
 }

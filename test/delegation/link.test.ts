@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDeepLink, LINK_LIMITS } from '../../src/delegation/link';
 
 const SERVER = 'https://mainnet.demo.btcpayserver.org';
+const VIEW = 'btcpay.store.canviewinvoices';
 const enc = encodeURIComponent;
 
 function accepted(link: string) {
@@ -125,6 +126,42 @@ describe('parseDeepLink: the authorize requests integrators write', () => {
   });
 });
 
+describe('parseDeepLink: warnings', () => {
+  it('warns that a store-scoped permission without selectiveStores would be widened by BTCPay, and says it is kept here', () => {
+    const request = accepted(link(`permissions=${VIEW}:AbC`));
+    expect(request.warnings).toEqual([
+      {
+        code: 'scoped-without-selective-stores',
+        message: expect.stringMatching(/keeps them to the store named/),
+      },
+    ]);
+    expect(
+      accepted(link(`permissions=${VIEW}:AbC&selectiveStores=true`)).warnings,
+    ).toEqual([]);
+  });
+
+  it('warns about a plain-http server on a public address and server permissions', () => {
+    const request = accepted(
+      `btcpay-keys://authorize?server=${enc('http://btcpay.example.com/')}&permissions=btcpay.server.canmodifyserversettings`,
+    );
+    expect(request.warnings.map((w) => w.code)).toEqual([
+      'insecure-server',
+      'server-permissions-need-admin',
+    ]);
+  });
+
+  it('names the invisible character that made a name unacceptable', () => {
+    const result = parseDeepLink(
+      link(`applicationName=${enc('Invoice\u202Etxt.exe')}`),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.refusal.message).toMatch(/U\+202E/);
+      expect(result.refusal.message).toMatch(/different name/);
+    }
+  });
+});
+
 describe('parseDeepLink: open?url=', () => {
   it('reads a full BTCPay authorize URL, sub-path included', () => {
     const inner =
@@ -137,6 +174,20 @@ describe('parseDeepLink: open?url=', () => {
       selectiveStores: true,
       state: 's1',
     });
+  });
+
+  it('echoes a state written inside the wrapped URL, and refuses one given twice', () => {
+    const inner = `${SERVER}/api-keys/authorize?permissions=${VIEW}&state=inside`;
+    expect(accepted(`btcpay-keys://open?url=${enc(inner)}`).state).toBe(
+      'inside',
+    );
+    expect(
+      refusedRule(`btcpay-keys://open?url=${enc(inner)}&state=outside`),
+    ).toBe('repeated-parameter');
+    const long = `${SERVER}/api-keys/authorize?state=${'s'.repeat(600)}`;
+    expect(refusedRule(`btcpay-keys://open?url=${enc(long)}`)).toBe(
+      'state-too-long',
+    );
   });
 
   it('refuses a URL that is not a BTCPay authorize page', () => {
@@ -236,6 +287,32 @@ describe('parseDeepLink: hostile links', () => {
       'applicationName=a%0Ab',
       'applicationname-invalid',
     ],
+    [
+      'right-to-left override in name',
+      `applicationName=${enc('Till\u202Eexe.gpj')}`,
+      'applicationname-invalid',
+    ],
+    [
+      'bidi isolate in identifier',
+      `applicationIdentifier=${enc('pos\u2066x\u2069')}`,
+      'applicationidentifier-invalid',
+    ],
+    [
+      'left-to-right mark in name',
+      `applicationName=${enc('Till\u200E')}`,
+      'applicationname-invalid',
+    ],
+    [
+      'zero-width joiner in name',
+      `applicationName=${enc('Ti\u200Dll')}`,
+      'applicationname-invalid',
+    ],
+    [
+      'line separator in name',
+      `applicationName=${enc('Till\u2028Approved')}`,
+      'applicationname-invalid',
+    ],
+
     [
       'too many permissions',
       Array.from(

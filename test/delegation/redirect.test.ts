@@ -22,6 +22,28 @@ describe('checkLoopbackRedirect', () => {
     });
   });
 
+  it('accepts an explicit :80, the scheme default a URL parser drops, and keeps it written out', () => {
+    expect(checkLoopbackRedirect('http://127.0.0.1:80/cb')).toEqual({
+      ok: true,
+      redirect: { url: 'http://127.0.0.1:80/cb', host: '127.0.0.1', port: 80 },
+    });
+    expect(checkLoopbackRedirect('http://[::1]:80/cb')).toMatchObject({
+      ok: true,
+      redirect: { port: 80 },
+    });
+  });
+
+  it('refuses a redirect without a port under the missing-port rule, whatever follows', () => {
+    for (const raw of [
+      'http://127.0.0.1/cb',
+      'http://127.0.0.1',
+      'http://[::1]/cb',
+      'http://127.0.0.1?x=1',
+    ]) {
+      expect(ruleOf(raw)).toBe('redirect-port');
+    }
+  });
+
   it.each([
     ['http://gozo.com/', 'redirect-host'],
     ['http://192.168.1.10:8080/cb', 'redirect-host'],
