@@ -45,5 +45,7 @@ export const ExitCode = {
   refused: 9,
   /** A facility the command needs is missing here (e.g. no clipboard). */
   unavailable: 10,
+  /** `log`: the event log's hash chain is broken (changed, removed, cut). */
+  logTampered: 11,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -22,7 +22,16 @@ export interface KeyVerification {
   drift: PermissionDrift | null;
   /** What the merchant should know, never containing the key. */
   message: string | null;
+  /**
+   * Set when the server was not asked because the keychain does not hold
+   * this key: no entry (`missing`) or another key than the one stored
+   * (`mismatch`). The result is then `error`.
+   */
+  keychainProblem: KeychainProblem | null;
 }
+
+/** Why a key's secret could not be used: see `KeyVerification`. */
+export type KeychainProblem = 'missing' | 'mismatch';
 
 /** Progress of a `verifyKeys` run, reported after each key. */
 export interface VerifyProgress {
@@ -164,7 +173,7 @@ function resultWriter(vault: Vault): ResultWriter {
 
 type Outcome = Pick<
   KeyVerification,
-  'result' | 'permissions' | 'drift' | 'message'
+  'result' | 'permissions' | 'drift' | 'message' | 'keychainProblem'
 >;
 
 async function askServer(
@@ -189,6 +198,7 @@ async function askServer(
       permissions: current.permissions,
       drift,
       message: drift ? describeDrift(drift) : null,
+      keychainProblem: null,
     };
   } catch (error) {
     if (!(error instanceof GreenfieldError)) throw error;
@@ -203,8 +213,9 @@ async function askServer(
 }
 
 /**
- * The key's secret, or the outcome to record when it is missing. A keychain
- * failure is not a fact about the key, so it stops the run instead.
+ * The key's secret, or the outcome to record when the keychain does not
+ * hold it (no entry, or another key). A keychain that cannot be used is not
+ * a fact about the key, so it stops the run instead.
  */
 async function readSecretForCheck(
   vault: Vault,
@@ -213,15 +224,29 @@ async function readSecretForCheck(
   try {
     return await vault.readSecret(key.id, 'use');
   } catch (error) {
-    if (error instanceof VaultError && error.code === 'secret-missing') {
-      return errorOutcome(`${error.message} ${error.nextStep}`);
-    }
-    throw error;
+    const problem = keychainProblemOf(error);
+    if (problem === null || !(error instanceof VaultError)) throw error;
+    return {
+      ...errorOutcome(`${error.message} ${error.nextStep}`),
+      keychainProblem: problem,
+    };
   }
 }
 
+function keychainProblemOf(error: unknown): KeychainProblem | null {
+  if (!(error instanceof VaultError)) return null;
+  if (error.code === 'secret-missing') return 'missing';
+  return error.code === 'secret-mismatch' ? 'mismatch' : null;
+}
+
 function errorOutcome(message: string): Outcome {
-  return { result: 'error', permissions: null, drift: null, message };
+  return {
+    result: 'error',
+    permissions: null,
+    drift: null,
+    message,
+    keychainProblem: null,
+  };
 }
 
 function describeDrift(drift: PermissionDrift): string {

@@ -146,19 +146,41 @@ function printVerifications(
   }
 }
 
+/**
+ * Ends with the documented code when a key did not verify: 4 when a server
+ * refused a key, else 7 when the keychain does not hold one, else 5 when a
+ * server could not be asked.
+ */
 function failUnlessAllValid(results: KeyVerification[]): void {
   const refused = results.filter(
     (r) => r.result === 'unknown-key' || r.result === 'owner-blocked',
   );
-  const failed = results.filter((r) => r.result === 'error');
-  if (refused.length === 0 && failed.length === 0) return;
+  const notHere = results.filter((r) => r.keychainProblem !== null);
+  const failed = results.filter((r) => r.result !== 'valid');
+  if (failed.length === 0) return;
+  const summary = `${failed.length} of ${results.length} keys did not verify.`;
+  if (refused.length > 0) {
+    throw new CommandFailure(
+      ExitCode.server,
+      summary,
+      'Revoke unknown keys with `btcpay-keys key revoke <id>`; for a ' +
+        'blocked owner, sign in to BTCPay and check the account.',
+    );
+  }
+  if (notHere.length > 0) {
+    throw new CommandFailure(
+      ExitCode.notFound,
+      summary,
+      'The keychain does not hold the key of ' +
+        `${notHere.map((r) => r.keyId).join(', ')}: run ` +
+        '`btcpay-keys reconcile` to see what is missing, then import the ' +
+        'key again or delete the record.',
+    );
+  }
   throw new CommandFailure(
-    refused.length > 0 ? ExitCode.server : ExitCode.network,
-    `${refused.length + failed.length} of ${results.length} keys did not verify.`,
-    refused.length > 0
-      ? 'Revoke unknown keys with `btcpay-keys key revoke <id>`; for a ' +
-          'blocked owner, sign in to BTCPay and check the account.'
-      : 'Check that the server is reachable and run the verification again.',
+    ExitCode.network,
+    summary,
+    'Check that the server is reachable and run the verification again.',
   );
 }
 
