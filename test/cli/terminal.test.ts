@@ -7,6 +7,7 @@ import {
   stopCliWithServer,
   type CliWithServer,
 } from './with-server';
+import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
 import { runInTerminal } from './terminal';
 
 const MERCHANT = 'merchant@sandbox.test';
@@ -95,6 +96,65 @@ describe('btcpay-keys on a terminal', () => {
       expect(
         sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
       ).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'asks before deleting a key here, and deletes nothing when declined',
+    async () => {
+      const { id } = await importMintedKey(cli, MERCHANT, 'Delete on terminal');
+      const listedIds = async () =>
+        (await runCliJson<{ id: string }[]>(home, ['key', 'list'])).map(
+          (key) => key.id,
+        );
+      const declined = await runInTerminal(
+        home,
+        ['key', 'delete', id, '--local-only'],
+        { answers: [{ after: /\[y\/N\]/, send: 'n\r' }] },
+      );
+      expect(declined.code).toBe(6);
+      expect(await listedIds()).toContain(id);
+
+      const confirmed = await runInTerminal(
+        home,
+        ['key', 'delete', id, '--local-only'],
+        { answers: [{ after: /\[y\/N\]/, send: 'y\r' }] },
+      );
+      expect(confirmed.code, confirmed.screen).toBe(0);
+      expect(await listedIds()).not.toContain(id);
+    },
+    SLOW,
+  );
+
+  it(
+    'asks before removing a server, and keeps it when declined',
+    async () => {
+      const own = await makeHome();
+      try {
+        await runCli(own, ['server', 'add', sandbox.url]);
+        const declined = await runInTerminal(
+          own,
+          ['server', 'remove', sandbox.url],
+          { answers: [{ after: /\[y\/N\]/, send: 'n\r' }] },
+        );
+        expect(declined.code).toBe(6);
+        expect(
+          await runCliJson<unknown[]>(own, ['server', 'list']),
+        ).toHaveLength(1);
+
+        const confirmed = await runInTerminal(
+          own,
+          ['server', 'remove', sandbox.url],
+          { answers: [{ after: /\[y\/N\]/, send: 'y\r' }] },
+        );
+        expect(confirmed.code, confirmed.screen).toBe(0);
+        expect(await runCliJson<unknown[]>(own, ['server', 'list'])).toEqual(
+          [],
+        );
+      } finally {
+        await removeHome(own);
+      }
     },
     SLOW,
   );
