@@ -1,4 +1,4 @@
-import type { App } from 'electron';
+import type { App, WebContents } from 'electron';
 import path from 'node:path';
 import { DEEP_LINK_SCHEME, findDeepLink } from './security';
 
@@ -116,4 +116,34 @@ export function setupProtocolClient(
     ]);
   }
   return app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+}
+
+/**
+ * Wires every way a link arrives; runs before `ready`, so a link that
+ * launched the app is not missed. Returns false when another instance holds
+ * the lock and this process must quit.
+ */
+export function setupDeepLinks(
+  app: LinkApp,
+  launched: LaunchedProcess,
+  inbox: DeepLinkInbox,
+  focusWindow: () => void,
+): boolean {
+  if (!setupSingleInstance(app, launched, inbox, focusWindow)) return false;
+  setupOpenUrl(app, inbox);
+  setupColdStartLink(launched, inbox);
+  setupProtocolClient(app, launched);
+  return true;
+}
+
+/**
+ * Hands the queued links, then every later one, to the core once the page
+ * has loaded and can ask for them.
+ */
+export function deliverLinksWhenLoaded(
+  contents: Pick<WebContents, 'once'>,
+  inbox: DeepLinkInbox,
+  deliver: LinkHandler,
+): void {
+  contents.once('did-finish-load', () => inbox.attach(deliver));
 }

@@ -7,10 +7,8 @@ import { setupAppProtocol, setupAppSchemePrivileges } from './app-protocol';
 import { setupCore } from './core';
 import {
   DeepLinkInbox,
-  setupColdStartLink,
-  setupOpenUrl,
-  setupProtocolClient,
-  setupSingleInstance,
+  deliverLinksWhenLoaded,
+  setupDeepLinks,
 } from './deep-links';
 import { registerContractHandlers } from './ipc';
 import { sendAppEvent } from './ipc-guard';
@@ -59,19 +57,15 @@ async function whenReady(): Promise<void> {
   closeBeforeQuit(app, core.service.close, core.logger);
 
   mainWindow = createMainWindow(preloadPath);
-  // Links wait in the inbox until the page can ask for them.
-  mainWindow.webContents.once('did-finish-load', () =>
-    inbox.attach((url) => core.service.enqueueDeepLink(url)),
+  deliverLinksWhenLoaded(mainWindow.webContents, inbox, (url) =>
+    core.service.enqueueDeepLink(url),
   );
 }
 
 setupAppSchemePrivileges();
-if (!setupSingleInstance(app, process, inbox, focusWindow)) {
+if (!setupDeepLinks(app, process, inbox, focusWindow)) {
   app.quit();
 } else {
-  setupOpenUrl(app, inbox);
-  setupColdStartLink(process, inbox);
-  setupProtocolClient(app, process);
   app.on('window-all-closed', () => app.quit());
   await whenReady().catch((error: unknown) => {
     // Nothing can be shown without the core: say why, then quit.

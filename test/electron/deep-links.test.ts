@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
 import {
   DeepLinkInbox,
+  deliverLinksWhenLoaded,
+  setupDeepLinks,
   setupColdStartLink,
   setupOpenUrl,
   setupProtocolClient,
@@ -135,5 +138,52 @@ describe('setupProtocolClient', () => {
     const app = new FakeApp();
     setupProtocolClient(asApp(app), launched(['/opt/BTCPay Key Manager']));
     expect(app.protocolClients).toEqual([['btcpay-keys']]);
+  });
+});
+
+describe('setupDeepLinks', () => {
+  it('holds links from every source until the page has loaded, in arrival order', () => {
+    const app = new FakeApp();
+    const inbox = new DeepLinkInbox();
+    const linkC = 'btcpay-keys://authorize?server=https%3A%2F%2Fc.example%2F';
+    const started = setupDeepLinks(
+      asApp(app),
+      launched(['/opt/app', linkA]),
+      inbox,
+      () => undefined,
+    );
+    expect(started).toBe(true);
+    expect(app.protocolClients).toEqual([['btcpay-keys']]);
+
+    // Before ready and before the window exists.
+    app.emit('open-url', cancellableEvent(), linkB);
+    const contents = new EventEmitter();
+    const delivered: string[] = [];
+    deliverLinksWhenLoaded(
+      contents as unknown as Parameters<typeof deliverLinksWhenLoaded>[0],
+      inbox,
+      (url) => delivered.push(url),
+    );
+    app.emit('second-instance', {}, ['/opt/app', linkC], '/', null);
+    expect(delivered).toEqual([]);
+
+    contents.emit('did-finish-load');
+    expect(delivered).toEqual([linkA, linkB, linkC]);
+    app.emit('open-url', cancellableEvent(), linkA);
+    expect(delivered).toEqual([linkA, linkB, linkC, linkA]);
+  });
+
+  it('wires nothing in a second launch that must quit', () => {
+    const app = new FakeApp(false);
+    expect(
+      setupDeepLinks(
+        asApp(app),
+        launched(['/opt/app', linkA]),
+        new DeepLinkInbox(),
+        () => undefined,
+      ),
+    ).toBe(false);
+    expect(app.eventNames()).toEqual([]);
+    expect(app.protocolClients).toEqual([]);
   });
 });
