@@ -1,19 +1,17 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGreenfieldClient } from '../../src/greenfield';
 import type { Sandbox } from '../sandbox';
-import { PROJECT_ROOT, runCli } from '../cli/run-cli';
+import { runCli } from '../cli/run-cli';
 import {
   importMintedKey,
   startCliWithServer,
   stopCliWithServer,
   type CliWithServer,
 } from '../cli/with-server';
+import { startRequesterProcess } from './requester-process';
 
 const MERCHANT = 'merchant@sandbox.test';
 const INVOICES = 'btcpay.store.cancreateinvoice';
-const BIN = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
 
 let cli: CliWithServer;
 let sandbox: Sandbox;
@@ -28,54 +26,9 @@ beforeAll(async () => {
 
 afterAll(() => stopCliWithServer(cli));
 
-/** What the requesting app asks for, beyond the invoice permission. */
-interface RequestOptions {
-  identifier?: string;
-  name?: string;
-  /** Print the received key (the requester's user asked to see it). */
-  showKey?: boolean;
-}
-
-/**
- * Starts `link request` as the requesting app, asking the sandbox for
- * INVOICES; resolves its link and its end.
- */
-function startRequester(options: RequestOptions = {}) {
-  const args = [
-    '--server',
-    sandbox.url,
-    '--permission',
-    INVOICES,
-    '--no-open',
-    '--json',
-    '--timeout',
-    '60',
-    ...(options.identifier ? ['--identifier', options.identifier] : []),
-    ...(options.name ? ['--name', options.name] : []),
-    ...(options.showKey ? ['--show-key'] : []),
-  ];
-  const child = spawn(process.execPath, [BIN, 'link', 'request', ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, BTCPAY_KEYS_HOME: home },
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const link = new Promise<string>((resolve) => {
-    child.stdout.on('data', () => {
-      const first = stdout.split('\n')[0] ?? '';
-      if (stdout.includes('\n'))
-        resolve((JSON.parse(first) as { link: string }).link);
-    });
-  });
-  const done = new Promise<{ code: number | null; answer: unknown }>(
-    (resolve) =>
-      child.on('close', (code) => {
-        const rest = stdout.slice(stdout.indexOf('\n') + 1);
-        resolve({ code, answer: rest.trim() ? JSON.parse(rest) : null });
-      }),
-  );
-  return { link, done };
-}
+const startRequester = (
+  options: { identifier?: string; name?: string; showKey?: boolean } = {},
+) => startRequesterProcess(home, sandbox.url, [INVOICES], options);
 
 describe('btcpay-keys link', () => {
   it('delivers a key from one process to a requesting process, and the key works', async () => {
@@ -131,6 +84,22 @@ describe('btcpay-keys link', () => {
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/Till.*unverified/);
     expect(good.stdout).toMatch(/Create an invoice|invoice/i);
+    expect(good.stdout.split('\n')).toContain('  risks: All stores');
+    expect(good.stdout).not.toContain('[object Object]');
+
+    const scoped = await runCli(home, [
+      'link',
+      'inspect',
+      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&permissions=btcpay.store.canmodifystoresettings:AbC`,
+    ]);
+    expect(scoped.code).toBe(0);
+    expect(scoped.stdout.split('\n')).toContain(
+      '  risks: Moves funds, Changes settings',
+    );
+    expect(scoped.stdout).toContain(
+      '  note: The app names a store in its permissions but does not set ' +
+        'selectiveStores=true.',
+    );
 
     const bad = await runCli(home, [
       'link',
