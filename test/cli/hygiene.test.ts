@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium, playMerchant } from '../authorize/browser';
 import type { Sandbox } from '../sandbox';
 import { passwordOf, startRelaxedSandbox, storeOf } from '../keys/fixtures';
 import {
@@ -11,6 +13,7 @@ import {
   runCli,
   type CliRun,
 } from './run-cli';
+import { startInBackground } from './background';
 import { runInTerminal } from './terminal';
 
 const MERCHANT = 'merchant@sandbox.test';
@@ -19,15 +22,19 @@ const SLOW = 300_000;
 
 let sandbox: Sandbox;
 let home: string;
+let browser: Browser;
 
 beforeAll(async () => {
   await ensureFreshBuild();
-  sandbox = await startRelaxedSandbox();
+  [sandbox, browser] = await Promise.all([
+    startRelaxedSandbox(),
+    launchChromium(),
+  ]);
   home = await makeHome();
 }, SLOW);
 
 afterAll(async () => {
-  await sandbox.close();
+  await Promise.all([sandbox.close(), browser.close()]);
   await removeHome(home);
 });
 
@@ -35,6 +42,39 @@ async function ok(args: string[], input?: string): Promise<CliRun> {
   const run = await runCli(home, args, { input });
   expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
   return run;
+}
+
+/** `authorize` with the merchant approving in Chromium. */
+async function authorizeInBrowser(password: string): Promise<void> {
+  const cli = startInBackground(home, [
+    ...['authorize', '--server', sandbox.url, '--name', 'Browser till'],
+    ...['--permission', 'btcpay.store.cancreateinvoice', '--no-browser'],
+  ]);
+  const url = await cli.line((line) =>
+    line.startsWith(`${sandbox.url}api-keys/authorize?`),
+  );
+  await playMerchant(browser, url, {
+    email: MERCHANT,
+    password,
+    choice: 'approve',
+  });
+  const run = await cli.exit;
+  expect(run.code, run.stderr).toBe(0);
+}
+
+/** `link request` as the asking app, answered by `link handle`. */
+async function delegateThroughLink(): Promise<void> {
+  const app = startInBackground(home, [
+    ...['link', 'request', '--server', sandbox.url, '--name', 'Linked app'],
+    ...['--permission', 'btcpay.store.canviewinvoices', '--no-open'],
+    ...['--json', '--timeout', '60'],
+  ]);
+  const { link } = JSON.parse(
+    await app.line((line) => line.startsWith('{"link"')),
+  ) as { link: string };
+  await ok(['link', 'handle', link, '--yes', '--method', 'manager']);
+  const answered = await app.exit;
+  expect(answered.code, answered.stderr).toBe(0);
 }
 
 /** Every file under `folder`, with its content. */
@@ -154,19 +194,21 @@ describe('secret hygiene', () => {
         },
       );
       expect(pasted.code, pasted.screen).toBe(0);
+      await authorizeInBrowser(merchantPassword);
+      await delegateThroughLink();
 
       // Taken now: revoking removes a key from the server's list.
       const createdKeys = [MERCHANT, ADMIN].flatMap((email) =>
         sandbox.admin.keysOf(email).map((k) => k.apiKey),
       );
-      expect(createdKeys).toHaveLength(6);
+      expect(createdKeys).toHaveLength(8);
 
       // Every command that reads or changes keys.
       const keys = JSON.parse((await ok(['key', 'list', '--json'])).stdout) as {
         id: string;
         label: string;
       }[];
-      expect(keys).toHaveLength(6);
+      expect(keys).toHaveLength(8);
       await ok(['server', 'list']);
       await ok(['server', 'list', '--json']);
       await ok(['key', 'list']);
@@ -197,7 +239,7 @@ describe('secret hygiene', () => {
         ...leakForms(adminPassword, ADMIN),
         ...createdKeys,
       ];
-      expect(secrets).toHaveLength(10);
+      expect(secrets).toHaveLength(12);
 
       const revealedKey = revealed.stdout.trim();
       expect(revealedKey).toMatch(/^[0-9a-f]{40}$/);
