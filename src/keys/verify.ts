@@ -5,10 +5,15 @@ import type {
   ServerRecord,
   VerificationResult,
 } from '../vault/schema';
-import { clientForServer, type ServerCallOptions } from './clients';
+import {
+  clientForServer,
+  type ServerCallOptions,
+  type ServerClient,
+} from './clients';
 import { KeyOperationError } from './errors';
 import { comparePermissionSets, type PermissionDrift } from './drift';
-import { learnPoliciesOfCheckedServers } from './server-policies';
+import { learnServerPolicies } from './server-policies';
+import { resultWriter } from './verify-writer';
 
 /** The outcome of checking one key against its server. */
 export interface KeyVerification {
@@ -63,6 +68,7 @@ export async function verifyKeys(
   const perServer = Math.max(1, options.concurrencyPerServer ?? 4);
   const results = new Map<string, KeyVerification>();
   const writer = resultWriter(vault);
+  const learner = policyLearner(vault);
   let done = 0;
 
   const groups = groupByServer(keys);
@@ -71,7 +77,10 @@ export async function verifyKeys(
       [...groups].map(([serverId, group]) => {
         const server = metadata.servers.find((s) => s.id === serverId);
         return runPool(group, perServer, async (key) => {
-          const verification = await verifyOne(vault, server, key, options);
+          const verification = await verifyOne(vault, server, key, {
+            ...options,
+            onAccepted: learner.offer,
+          });
           results.set(key.id, verification);
           writer.add(key, verification);
           done += 1;
@@ -89,15 +98,45 @@ export async function verifyKeys(
     throw error;
   }
   await writer.flushed();
-  await learnPoliciesOfCheckedServers(vault, results.values(), options);
+  await learner.learnt();
   return keys.flatMap((key) => results.get(key.id) ?? []);
+}
+
+/** What checking one key needs beyond the server call options. */
+interface CheckOptions extends ServerCallOptions {
+  /** Told of each key the server accepted, with the client that asked. */
+  onAccepted?: (serverId: string, client: ServerClient, apiKey: string) => void;
+}
+
+/**
+ * Learns each server's policy listing once a run, with the first key the
+ * server accepts, while the rest of its keys are still being checked: the
+ * listing costs the run no extra round trip of its own.
+ */
+function policyLearner(vault: Vault) {
+  const learning = new Map<string, Promise<void>>();
+  return {
+    offer(serverId: string, client: ServerClient, apiKey: string): void {
+      if (learning.has(serverId)) return;
+      learning.set(
+        serverId,
+        // Best effort: a listing improves descriptions, it never fails a run.
+        learnServerPolicies(vault, serverId, client, apiKey).catch(
+          () => undefined,
+        ),
+      );
+    },
+    async learnt(): Promise<void> {
+      await Promise.all(learning.values());
+    },
+  };
 }
 
 async function verifyOne(
   vault: Vault,
   server: ServerRecord | undefined,
   key: KeyRecord,
-  options: ServerCallOptions,
+  options: CheckOptions,
 ): Promise<KeyVerification> {
   const outcome = server
     ? await askServer(vault, server, key, options)
@@ -110,67 +149,6 @@ async function verifyOne(
   };
 }
 
-/** Queues results for the vault; `flushed` resolves once all are written. */
-interface ResultWriter {
-  add(key: KeyRecord, verification: KeyVerification): void;
-  flushed(): Promise<void>;
-}
-
-/**
- * Writes results as they come in, many to a write: while one locked,
- * synced write is under way the next results wait, then go together. So a
- * run costs its network time plus about one write, however many keys it
- * checks, and a run cut short still keeps what was written before.
- */
-function resultWriter(vault: Vault): ResultWriter {
-  let queued: Array<{ key: KeyRecord; verification: KeyVerification }> = [];
-  let writing: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
-
-  const writeQueued = async (): Promise<void> => {
-    const batch = queued;
-    queued = [];
-    if (batch.length === 0) return;
-    await vault.recordVerifications(
-      batch.map(({ key, verification }) => ({
-        keyId: key.id,
-        verification: {
-          at: new Date().toISOString(),
-          result: verification.result,
-          permissions: verification.permissions,
-          message: verification.message,
-        },
-      })),
-    );
-    for (const { key, verification } of batch) {
-      if (!verification.drift) continue;
-      // The vault takes the server's permissions as the new truth; the log
-      // keeps what changed, so the drift stays visible afterwards.
-      await vault.log({
-        action: 'key.permissions-changed',
-        serverId: key.serverId,
-        keyId: key.id,
-        fingerprint: key.fingerprint,
-        details: { ...verification.drift },
-      });
-    }
-  };
-
-  return {
-    add(key, verification) {
-      queued.push({ key, verification });
-      if (queued.length > 1) return; // a write is already queued behind
-      writing = writing.then(writeQueued).catch((error: unknown) => {
-        failure ??= error;
-      });
-    },
-    async flushed() {
-      await writing;
-      if (failure !== null) throw failure;
-    },
-  };
-}
-
 type Outcome = Pick<
   KeyVerification,
   'result' | 'permissions' | 'drift' | 'message' | 'keychainProblem'
@@ -180,15 +158,14 @@ async function askServer(
   vault: Vault,
   server: ServerRecord,
   key: KeyRecord,
-  options: ServerCallOptions,
+  options: CheckOptions,
 ): Promise<Outcome> {
   const apiKey = await readSecretForCheck(vault, key);
   if (typeof apiKey !== 'string') return apiKey;
   try {
-    const current = await clientForServer(
-      server.baseUrl,
-      options,
-    ).currentApiKey(apiKey);
+    const client = clientForServer(server.baseUrl, options);
+    const current = await client.currentApiKey(apiKey);
+    options.onAccepted?.(server.id, client, apiKey);
     const drift = comparePermissionSets(
       key.grantedPermissions,
       current.permissions,

@@ -174,7 +174,7 @@ describe('verifyKeys', () => {
 });
 
 describe('verifyKeys writing its results', () => {
-  it('groups the results that arrive during a write into the next one', async () => {
+  it('writes the results of a run together, not one write per key', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i += 1) {
       const { key } = await importKey(vault, {
@@ -183,8 +183,8 @@ describe('verifyKeys writing its results', () => {
       });
       ids.push(key.id);
     }
-    // The first write waits until every key has been checked, so what
-    // arrives meanwhile has to go together in one further write.
+    // Should a write start early, it waits until every key was checked, so
+    // whatever arrives meanwhile has to go together in one further write.
     let checked = 0;
     let allChecked: () => void = () => undefined;
     const everyKeyChecked = new Promise<void>((resolve) => {
