@@ -15,9 +15,16 @@ export interface GrantedKey {
   server: string;
 }
 
+/** Every `error` a requester can receive; the protocol document lists them. */
+export const DELEGATION_ERROR_CODES = [
+  'access_denied',
+  'invalid_request',
+  'server_error',
+  'timeout',
+] as const;
+
 /** Why the requester gets no key. */
-export type DelegationErrorCode =
-  'access_denied' | 'server_error' | 'invalid_request' | 'timeout';
+export type DelegationErrorCode = (typeof DELEGATION_ERROR_CODES)[number];
 
 export type DeliveryPayload =
   | { kind: 'key'; key: GrantedKey; state: string | null }
@@ -33,7 +40,8 @@ export type DeliveryOutcome =
   | { delivered: true; status: number }
   | { delivered: false; status: number | null; reason: string };
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long a delivery may take before it counts as failed. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
 
 /** Encodes the form body exactly as BTCPay's auto-submitted form would. */
 export function deliveryForm(payload: DeliveryPayload): string {
@@ -63,7 +71,7 @@ export async function deliverToRequester(
   payload: DeliveryPayload,
   options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<DeliveryOutcome> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (options.signal) signals.push(options.signal);
   try {
