@@ -1,7 +1,9 @@
 import type { FailureKind } from '../contract/result';
 import { GreenfieldError, type GreenfieldClient } from '../greenfield';
 import type { Vault } from '../vault';
+import { durationInWords } from './duration';
 import type { FlowWarning } from './flow';
+import { DEFAULT_CALLBACK_TIMEOUT_MS } from './receiver';
 
 /**
  * How the authorize flow ends without a key, in words a merchant can act on,
@@ -26,8 +28,6 @@ type FailureCore = Pick<
   'outcome' | 'kind' | 'message' | 'nextStep'
 >;
 
-const DEFAULT_TIMEOUT_MINUTES = 10;
-
 const PASTE_INSTEAD =
   'Or create the key on BTCPay yourself (Account, API Keys) and store it ' +
   'with `btcpay-keys key import`.';
@@ -41,15 +41,12 @@ export function timeoutFailure(
   timeoutMs: number | undefined,
   serverVersion: string | null,
 ): FailureCore {
-  const minutes =
-    timeoutMs === undefined
-      ? DEFAULT_TIMEOUT_MINUTES
-      : Math.max(1, Math.round(timeoutMs / 60_000));
+  const waited = durationInWords(timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS);
   return {
     outcome: 'timeout',
     kind: 'timeout',
     message: withVersion(
-      `No key arrived within ${minutes} minute${minutes === 1 ? '' : 's'}; ` +
+      `No key arrived within ${waited}; ` +
         'nothing was stored. BTCPay sends nothing back when Cancel is ' +
         'pressed on its page or when it shows an error page instead.',
       serverVersion,

@@ -9,7 +9,9 @@ export {
   type ReadAuthorizeUrl,
 } from './request';
 export { authorizeWarnings, listOf, type AuthorizeWarning } from './warnings';
+export { durationInWords } from './duration';
 export {
+  DEFAULT_CALLBACK_TIMEOUT_MS,
   startCallbackReceiver,
   type CallbackReceiver,
   type CallbackReceiverOptions,

@@ -89,7 +89,8 @@ export interface CallbackReceiver {
   close(): Promise<void>;
 }
 
-const DEFAULT_TIMEOUT_MS = 600_000;
+/** How long a receiver waits for BTCPay's callback when not told: 10 minutes. */
+export const DEFAULT_CALLBACK_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
@@ -203,7 +204,7 @@ function waitOnce(
 
   const timer = setTimeout(
     () => finish({ outcome: 'timeout' }),
-    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
   );
   if (options.signal?.aborted) cancel();
   else options.signal?.addEventListener('abort', cancel, { once: true });

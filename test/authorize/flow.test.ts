@@ -9,7 +9,12 @@ import {
   type AuthorizeFlowOptions,
   type AuthorizeFlowResult,
 } from '../../src/authorize';
-import { createKeytarStore, openVault, type Vault } from '../../src/vault';
+import {
+  createKeytarStore,
+  fingerprintKey,
+  openVault,
+  type Vault,
+} from '../../src/vault';
 import type { SecretStore } from '../../src/vault';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { launchChromium, merchantBrowser } from './browser';
@@ -305,6 +310,9 @@ describe('runAuthorizeFlow in Chromium against the sandbox', () => {
     const result = await flow({ timeoutMs: 300 });
 
     expect(result).toMatchObject({ outcome: 'timeout', kind: 'timeout' });
+    expect(!('key' in result) && result.message).toMatch(
+      /^No key arrived within 300 milliseconds; nothing was stored\./,
+    );
     expect(!('key' in result) && result.nextStep).toContain('key import');
     await expectNothingStored();
   });
@@ -377,7 +385,39 @@ describe('runAuthorizeFlow with forged callbacks', () => {
     expect((await vault.metadata()).keys).toHaveLength(1);
   });
 
-  it('refuses a valid key of another server and stores nothing', async () => {
+  it('refuses a valid key of another server, stores it nowhere, and still takes the approved one', async () => {
+    await freshVault();
+    const foreigner = otherSandbox.users.find((u) => u.role === 'merchant');
+    const foreignKey = otherSandbox.admin.mintKey(foreigner?.email ?? '', [
+      'unrestricted',
+    ]);
+    const refusals: string[] = [];
+    const merchantPlays = approvingMerchant();
+    let forged: Promise<{ status: number }> | undefined;
+
+    const result = stored(
+      await flow({
+        onAuthorizeUrl: (url) => {
+          forged = postKey(url, foreignKey).then(async (answer) => {
+            await merchantPlays.openBrowser(url);
+            return answer;
+          });
+        },
+        onRefusedKey: (refusal) => refusals.push(refusal.message),
+      }),
+    );
+    await merchantPlays.finished();
+
+    expect((await forged)?.status).toBe(403);
+    expect(refusals).toEqual([expect.stringMatching(/unknown to this server/)]);
+    expect(result.key.grantedPermissions).toEqual(INVOICES);
+    expect(await vault.readSecret(result.key.id, 'use')).not.toBe(foreignKey);
+    const keys = (await vault.metadata()).keys;
+    expect(keys).toHaveLength(1);
+    expect(keys[0]?.fingerprint).not.toBe(fingerprintKey(foreignKey));
+  });
+
+  it('times out on a valid key of another server alone, storing nothing', async () => {
     await freshVault();
     const foreigner = otherSandbox.users.find((u) => u.role === 'merchant');
     const foreignKey = otherSandbox.admin.mintKey(foreigner?.email ?? '', [

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import {
+  durationInWords,
   openSystemBrowser,
   runAuthorizeFlow,
   type AuthorizeFlowFailure,
@@ -168,9 +169,8 @@ function announceUrl(
   browserOpened: boolean,
   timeoutSeconds: number,
 ): void {
-  const minutes = Math.max(1, Math.round(timeoutSeconds / 60));
   const waiting =
-    `Waiting up to ${minutes} minute${minutes === 1 ? '' : 's'} for ` +
+    `Waiting up to ${durationInWords(timeoutSeconds * 1000)} for ` +
     `approval${context.isTTY ? ' (Ctrl+C cancels)' : ''}…`;
   if (options.json) {
     // One compact line first, so a script can open the URL before the wait.
