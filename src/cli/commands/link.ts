@@ -41,7 +41,10 @@ export const registerLinkCommands: RegisterCommands = (program, context) => {
       'Answer a btcpay-keys:// link on this terminal: see the request, ' +
         'approve or deny, and send the key back to the app',
     )
-    .option('--method <method>', 'reuse, manager, basic or authorize')
+    .option(
+      '--method <method>',
+      "reuse, manager, basic or authorize (asked on a terminal; else the server's usual way)",
+    )
     .option('--user <email>', 'for --method basic: the BTCPay account')
     .option(
       '--password-stdin',
@@ -49,7 +52,7 @@ export const registerLinkCommands: RegisterCommands = (program, context) => {
     )
     .option(
       '--store <id>',
-      'scope store permissions to this store',
+      'the store the key is limited to (needed with manager or basic when the app asks you to pick one)',
       collect,
       [],
     )
