@@ -350,6 +350,53 @@ describe('the desktop UI against the sandbox', () => {
     await screenshot(page, '11-rest-key-one-store');
   });
 
+  it('mints a deep-link key for the one store the merchant picks, with the manager key', async () => {
+    const requester = await requestingApp();
+    try {
+      const link = new URL('btcpay-keys://authorize');
+      link.searchParams.set('server', app.sandbox.url);
+      link.searchParams.set('applicationName', 'Shelf scanner');
+      link.searchParams.append('permissions', 'btcpay.store.canviewinvoices');
+      link.searchParams.set('selectiveStores', 'true');
+      link.searchParams.set('redirect', requester.redirect);
+      app.service.enqueueDeepLink(link.toString());
+
+      await expect
+        .poll(() =>
+          page.getByRole('heading', { name: /Shelf scanner/ }).count(),
+        )
+        .toBe(1);
+      const approve = page.getByRole('button', {
+        name: 'Approve',
+        exact: true,
+      });
+      await page.getByRole('radio', { name: /with the manager key/ }).check();
+      expect(await approve.isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'List my stores' }).click();
+      const storeSelect = page.getByRole('combobox', { name: 'Store' });
+      const store =
+        (await storeSelect.locator('option').nth(1).getAttribute('value')) ??
+        '';
+      await storeSelect.selectOption(store);
+      await screenshot(page, '11a-deep-link-one-store');
+      await expectAccessible();
+      const openedBefore = app.browserOpenings.length;
+      await approve.click();
+
+      const form = await requester.received;
+      expect(form.getAll('permissions[]')).toEqual([
+        `btcpay.store.canviewinvoices:${store}`,
+      ]);
+      await expect
+        .poll(() => page.getByText(/delivered to Shelf scanner/).count())
+        .toBe(1);
+      expect(app.browserOpenings).toHaveLength(openedBefore);
+      await page.getByRole('button', { name: 'Close' }).click();
+    } finally {
+      await requester.close();
+    }
+  });
+
   it('shows the event log, searchable, without any secret', async () => {
     await goTo('Event log');
     await expect
