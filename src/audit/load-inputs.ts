@@ -40,20 +40,18 @@ export async function loadAuditInputs(
   home: string,
   options: LoadAuditOptions,
 ): Promise<AuditInputs> {
-  // One read of the log gives both its entries and its check; a broken
-  // log still has readable entries, the finding says the rest.
+  // One read of the log gives both its check and its size; a broken log
+  // still has readable entries, the finding says the rest.
   const [metadata, config, log] = await Promise.all([
     readMetadata(home),
     loadAuditConfig(home),
     readCheckedEvents(home),
   ]);
-  const events = log.entries;
-  const logVerification = log.verification;
 
   const inputs: AuditInputs = {
     metadata,
-    events,
-    logVerification,
+    eventCount: log.count,
+    logVerification: log.verification,
     config,
     now: options.now ?? new Date(),
   };

@@ -6,8 +6,7 @@ import {
   hashLine,
   parseEntry,
   readHead,
-  readOrEmpty,
-  splitLines,
+  readLogLines,
   type EventEntry,
   type Head,
   type VaultEvent,
@@ -121,7 +120,7 @@ const NL = Buffer.from('\n');
 
 /** Every entry that parses, oldest first; `verifyEventLog` reports the rest. */
 export async function readEvents(home: string): Promise<EventEntry[]> {
-  const lines = splitLines(await readOrEmpty(vaultFiles(home).events));
+  const lines = await readLogLines(vaultFiles(home).events);
   return lines.flatMap((line) => {
     const entry = parseEntry(line);
     return entry ? [entry] : [];

@@ -1,11 +1,10 @@
 import { vaultFiles } from './paths';
 import {
   hashLine,
-  parseEntry,
+  parseLink,
   readHead,
-  readOrEmpty,
-  splitLines,
-  type EventEntry,
+  readLogLines,
+  type EntryLink,
   type Head,
 } from './event-entry';
 
@@ -29,56 +28,56 @@ export async function verifyEventLog(
   return (await readCheckedEvents(home)).verification;
 }
 
-/** The log's readable entries together with the check of its chain. */
+/** The check of the log's chain, with how many of its lines are entries. */
 export interface CheckedEvents {
-  /** Every entry that parses, oldest first, as `readEvents` gives them. */
-  entries: EventEntry[];
+  /** Lines that hold an entry's number and link. */
+  count: number;
   verification: EventLogVerification;
 }
 
 /**
- * Reads and parses the log once for both its entries and its check, for
- * callers (the audit) that need both: reading it twice doubled their cost.
+ * Reads the log once and checks its chain and head anchor, for callers
+ * (the audit) that need the check and a count but not the entries.
  */
 export async function readCheckedEvents(home: string): Promise<CheckedEvents> {
   const files = vaultFiles(home);
-  const lines = splitLines(await readOrEmpty(files.events));
-  const parsed = lines.map(parseEntry);
-  const entries = parsed.filter((entry) => entry !== null);
+  const lines = await readLogLines(files.events);
+  const links = lines.map(parseLink);
+  const count = links.filter((link) => link !== null).length;
   let head: Head | null;
   try {
     head = await readHead(files.eventsHead);
   } catch {
     const message = `${files.eventsHead} is damaged`;
     const verification = broken('unparseable', 0, lines.length, message);
-    return { entries, verification };
+    return { count, verification };
   }
 
-  const chain = verifyChain(lines, parsed);
+  const chain = verifyChain(lines, links);
   const verification = chain.ok
     ? verifyHead(lines, head, files.eventsHead)
     : chain;
-  return { entries, verification };
+  return { count, verification };
 }
 
 function verifyChain(
-  lines: Buffer[],
-  entries: (EventEntry | null)[],
+  lines: string[],
+  links: (EntryLink | null)[],
 ): EventLogVerification {
-  const seqs = new Set(entries.map((entry) => entry?.seq));
-  let previousHash = hashLine(new Uint8Array());
+  const seqs = new Set(links.map((link) => link?.seq));
+  let previousHash = hashLine('');
 
-  for (const [index, entry] of entries.entries()) {
-    const problem = checkLink(entry, index + 1, previousHash, seqs);
+  for (const [index, link] of links.entries()) {
+    const problem = checkLink(link, index + 1, previousHash, seqs);
     if (problem) return problem;
-    previousHash = hashLine(lines[index] as Buffer);
+    previousHash = hashLine(lines[index] as string);
   }
   return { ok: true, count: lines.length };
 }
 
 /** Line N must hold entry N, linked to the hash of line N - 1. */
 function checkLink(
-  entry: EventEntry | null,
+  entry: EntryLink | null,
   line: number,
   previousHash: string,
   seqs: Set<number | undefined>,
@@ -120,7 +119,7 @@ function checkLink(
 }
 
 function verifyHead(
-  lines: Buffer[],
+  lines: string[],
   head: Head | null,
   headFile: string,
 ): EventLogVerification {

@@ -33,7 +33,7 @@ function awkwardReport(): AuditReport {
       [server(), server({ id: 'srv-http', baseUrl: 'http://shop.example/' })],
       keys,
     ),
-    events: [],
+    eventCount: 0,
     logVerification: { ok: true, count: 0 },
     config: {},
     now: NOW,

@@ -115,7 +115,7 @@ describe('runAudit', () => {
         ],
         keys,
       ),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_BROKEN,
       config: {},
       now: NOW,
@@ -155,7 +155,7 @@ describe('runAudit', () => {
         [server(), server({ id: 'srv-lan', baseUrl: 'http://192.168.1.20/' })],
         keys,
       ),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: {},
       now: NOW,
@@ -177,7 +177,7 @@ describe('runAudit', () => {
     const { keys } = oneOfEach();
     const report = runAudit({
       metadata: metadataOf([server(), server({ id: 'srv-http' })], keys),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: {},
       now: NOW,
@@ -192,7 +192,7 @@ describe('runAudit', () => {
     const revoked = cleanKey('k-gone', { revokedAt: daysAgo(3) });
     const report = runAudit({
       metadata: metadataOf([server()], [revoked]),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: {},
       now: NOW,
@@ -216,7 +216,7 @@ describe('runAudit', () => {
     });
     const report = runAudit({
       metadata: metadataOf([server()], [key]),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: {},
       now: NOW,
@@ -245,7 +245,7 @@ describe('runAudit', () => {
     });
     const report = runAudit({
       metadata: metadataOf([server()], [key]),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: {},
       now: NOW,
@@ -274,7 +274,7 @@ describe('runAudit', () => {
     });
     const report = runAudit({
       metadata: metadataOf([server()], [key]),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: {},
       now: NOW,
@@ -295,7 +295,7 @@ describe('audit settings', () => {
   const audit = (config: Parameters<typeof runAudit>[0]['config']) =>
     runAudit({
       metadata: metadataOf([server()], [oldKey]),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config,
       now: NOW,
@@ -326,7 +326,7 @@ describe('audit settings', () => {
   const capabilityRulesOf = (key: KeyRecord, disabledRules: RuleId[]) =>
     runAudit({
       metadata: metadataOf([server({ managerKeyId: 'k-manager' })], [key]),
-      events: [],
+      eventCount: 0,
       logVerification: LOG_OK,
       config: { disabledRules },
       now: NOW,
@@ -374,7 +374,7 @@ describe('audit summary', () => {
         ],
         keys,
       ),
-      events: [{}, {}],
+      eventCount: 2,
       logVerification: LOG_BROKEN,
       config: {},
       now: NOW,
