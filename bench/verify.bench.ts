@@ -1,6 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { verifyKeys } from '../src/keys';
 import {
   fingerprintKey,
@@ -11,7 +14,6 @@ import {
   type KeyRecord,
   type ServerRecord,
 } from '../src/vault';
-import { startSandbox, type Sandbox } from '../test/sandbox/index';
 import { countingStore } from './counting-store';
 import { measure } from './stats';
 import { judge, type BenchRow } from './result';
@@ -20,7 +22,8 @@ import { judge, type BenchRow } from './result';
  * Verifying 500 keys spread over 20 sandbox servers that each add 25 ms to
  * every answer, against the ideal for the per-server concurrency: each
  * server's keys in ceil(25 / concurrency) rounds of one latency, all
- * servers at once.
+ * servers at once. The servers run in a child process, as remote servers
+ * would, so the measured process does only the client's work.
  */
 
 const SERVERS = 20;
@@ -32,21 +35,62 @@ const PERMISSIONS = [
   'btcpay.user.canviewprofile',
 ];
 
-/** Twenty sandboxes, each with 25 keys minted for the merchant. */
-async function prepare(home: string) {
-  const sandboxes: Sandbox[] = await Promise.all(
-    Array.from({ length: SERVERS }, () =>
-      startSandbox({ latencyMs: LATENCY_MS }),
-    ),
+interface RemoteServers {
+  child: ChildProcess;
+  servers: Array<{ url: string; keys: string[] }>;
+}
+
+/**
+ * Twenty sandboxes, each with 25 keys minted for the merchant, served by a
+ * child process: in this one they would compete with the client being
+ * measured for the same event loop.
+ */
+async function startRemoteServers(): Promise<RemoteServers> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'verify-servers.ts'),
+      '--servers',
+      String(SERVERS),
+      '--keys-per-server',
+      String(KEYS_PER_SERVER),
+      '--latency-ms',
+      String(LATENCY_MS),
+      ...PERMISSIONS.flatMap((p) => ['--permission', p]),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  const lines = createInterface({
+    input: child.stdout as NodeJS.ReadableStream,
+  });
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => {
+      throw new Error('The benchmark servers exited before they started.');
+    }),
+  ])) as [string];
+  lines.close();
+  return { child, ...(JSON.parse(line) as Pick<RemoteServers, 'servers'>) };
+}
+
+async function stopRemoteServers(remote: RemoteServers): Promise<void> {
+  const exited = once(remote.child, 'exit');
+  remote.child.kill('SIGTERM');
+  await exited;
+}
+
+/** The servers and their keys in a fresh vault, secrets in memory. */
+async function prepare(home: string, remote: RemoteServers) {
   const store = countingStore();
   const servers: ServerRecord[] = [];
   const keys: KeyRecord[] = [];
-  for (const sandbox of sandboxes) {
+  for (const remoteServer of remote.servers) {
     const server: ServerRecord = {
       id: newServerId(),
-      baseUrl: sandbox.url,
-      name: new URL(sandbox.url).host,
+      baseUrl: remoteServer.url,
+      name: new URL(remoteServer.url).host,
       userId: null,
       email: null,
       serverVersion: null,
@@ -55,12 +99,7 @@ async function prepare(home: string) {
       addedAt: new Date().toISOString(),
     };
     servers.push(server);
-    for (let i = 0; i < KEYS_PER_SERVER; i += 1) {
-      const secret = sandbox.admin.mintKey(
-        'merchant@sandbox.test',
-        PERMISSIONS,
-        `bench ${i}`,
-      );
+    for (const [i, secret] of remoteServer.keys.entries()) {
       const key = benchKey(server, secret, i);
       await store.set(key.id, secret);
       keys.push(key);
@@ -70,7 +109,7 @@ async function prepare(home: string) {
     draft.servers = servers;
     draft.keys = keys;
   });
-  return { sandboxes, store };
+  return store;
 }
 
 function benchKey(
@@ -101,8 +140,9 @@ export async function benchVerify(
   const home = await mkdtemp(
     path.join(os.tmpdir(), 'btcpay-keys-bench-verify-'),
   );
-  const { sandboxes, store } = await prepare(home);
+  const remote = await startRemoteServers();
   try {
+    const store = await prepare(home, remote);
     const vault = await openVault({ home, secretStore: store });
     const rows: BenchRow[] = [];
     for (const concurrency of [4, 8]) {
@@ -146,7 +186,7 @@ export async function benchVerify(
     }
     return rows;
   } finally {
-    await Promise.all(sandboxes.map((s) => s.close()));
+    await stopRemoteServers(remote);
     await rm(home, { recursive: true, force: true });
   }
 }
