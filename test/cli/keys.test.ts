@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox';
-import { passwordOf, startRelaxedSandbox, storeOf } from '../keys/fixtures';
-import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
+import { passwordOf, storeOf } from '../keys/fixtures';
+import { runCli, runCliJson } from './run-cli';
 import {
   importMintedKey,
   startCliWithServer,
@@ -242,88 +242,6 @@ describe('btcpay-keys key create', () => {
   );
 });
 
-describe('btcpay-keys key create when Basic auth is rate limited', () => {
-  it(
-    'stops after the refused request and says when to try again',
-    async () => {
-      const strict = await startRelaxedSandbox({
-        basicRateLimit: { perMinute: 1, burst: 0 },
-      });
-      const strictHome = await makeHome();
-      try {
-        await runCli(strictHome, ['server', 'add', strict.url]);
-        const args = [
-          'key',
-          'create',
-          '--server',
-          strict.url,
-          '--label',
-          'Throttled',
-          '--permission',
-          'btcpay.store.canviewinvoices',
-          '--user',
-          MERCHANT,
-          '--password-stdin',
-        ];
-        const input = passwordOf(strict, MERCHANT);
-        const first = await runCli(strictHome, args, { input });
-        expect(first.code, first.stderr).toBe(0);
-        const before = strict.admin.requests.length;
-        const second = await runCli(strictHome, args, { input });
-        expect(second.code).toBe(4);
-        expect(second.stderr).toMatch(/rate|too many|limit/i);
-        expect(second.stderr).toMatch(/Try again in .*seconds|minute/);
-        expect(second.stderr).toMatch(/btcpay-keys authorize/);
-        expect(strict.admin.requests.length - before).toBe(1);
-      } finally {
-        await strict.close();
-        await removeHome(strictHome);
-      }
-    },
-    SLOW,
-  );
-});
-
-describe('btcpay-keys key create on an older server', () => {
-  it(
-    'names the permission it refused and the version that added it',
-    async () => {
-      const old = await startRelaxedSandbox({ version: '2.3.5' });
-      const oldHome = await makeHome();
-      try {
-        await runCli(oldHome, ['server', 'add', old.url]);
-        const run = await runCli(
-          oldHome,
-          [
-            'key',
-            'create',
-            '--server',
-            old.url,
-            '--label',
-            'Wallet',
-            '--permission',
-            'btcpay.store.canviewinvoices',
-            '--permission',
-            'btcpay.store.canbroadcasttransactions',
-            '--user',
-            MERCHANT,
-            '--password-stdin',
-          ],
-          { input: passwordOf(old, MERCHANT) },
-        );
-        expect(run.code).toBe(4);
-        expect(run.stderr).toMatch(/btcpay\.store\.canbroadcasttransactions/);
-        expect(run.stderr).toMatch(/since BTCPay 2\.4\.0/);
-        expect(old.admin.keysOf(MERCHANT)).toEqual([]);
-      } finally {
-        await old.close();
-        await removeHome(oldHome);
-      }
-    },
-    SLOW,
-  );
-});
-
 describe('btcpay-keys key import, list and show', () => {
   it(
     "imports from stdin and stores the server's permissions",
@@ -533,7 +451,7 @@ describe('btcpay-keys key revoke and delete', () => {
   );
 });
 
-describe('btcpay-keys log and reconcile', () => {
+describe('btcpay-keys log', () => {
   it(
     'lists the events with an intact hash chain',
     async () => {
@@ -555,30 +473,6 @@ describe('btcpay-keys log and reconcile', () => {
       }
       const text = await runCli(home, ['log']);
       expect(text.stdout).toMatch(/Hash chain intact/);
-    },
-    SLOW,
-  );
-
-  it(
-    'reports agreement, and repairs only with confirmation',
-    async () => {
-      const report = await runCliJson<{
-        secretsWithoutMetadata: string[];
-        metadataWithoutSecret: string[];
-      }>(home, ['reconcile']);
-      expect(report.metadataWithoutSecret).toEqual([]);
-      const refused = await runCli(home, ['reconcile', '--repair']);
-      expect(refused.code).toBe(2);
-      const repaired = await runCli(home, [
-        'reconcile',
-        '--repair',
-        '--yes',
-        '--json',
-      ]);
-      expect(repaired.code).toBe(0);
-      expect(JSON.parse(repaired.stdout)).toMatchObject({
-        repaired: expect.any(Object),
-      });
     },
     SLOW,
   );

@@ -191,6 +191,9 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
     async () => {
       const [books] = ids('Books');
       await createKeytarStore().delete(books ?? '');
+      const scripted = await runCli(home, ['reconcile', '--repair']);
+      expect(scripted.code).toBe(2);
+      expect(scripted.stderr).toMatch(/--yes/);
       const declined = await runInTerminal(home, ['reconcile', '--repair'], {
         answers: [{ after: /\[y\/N\]/, send: 'n\r' }],
       });
