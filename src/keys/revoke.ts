@@ -96,7 +96,11 @@ async function revokeOnServer(
         ? null
         : await managerCredential(vault, server);
     if (!manager) {
-      throw notRevoked(key, error, 'no other manager key is stored here.');
+      const why =
+        server.managerKeyId === key.id
+          ? 'this key is the manager key.'
+          : 'no manager key is stored for this server.';
+      throw notRevoked(key, error, why);
     }
     return revokeWithManager(client, key, apiKey, manager, error);
   }
@@ -149,23 +153,23 @@ function managerRefusal(
   error: GreenfieldError,
   owner: KnownAccount | null,
 ): string {
-  const named = owner?.email ?? owner?.userId;
+  const named = owner?.email ?? owner?.userId ?? 'its owner';
   if (error.code === 'apikey-not-found') {
     return owner === null
-      ? 'the manager key can delete only its own account’s keys, and ' +
-          'nothing stored here says whose key this is.'
+      ? 'by value it deletes only its own account’s keys, and nothing ' +
+          'stored here says whose key this is.'
       : `the server does not list it among ${named}’s keys.`;
   }
   if (error.kind === 'missing-permission') {
     return (
-      'deleting another account’s key needs a server admin’s manager key ' +
+      'deleting another account’s key takes a server admin’s manager key ' +
       '(btcpay.server.canmanageusers), and this one is not.'
     );
   }
   if (error.code === 'user-not-found') {
-    return `the server has no account ${named ?? ''}.`.replace(' .', '.');
+    return `the server has no account ${named}.`;
   }
-  return `the manager key was refused too: ${error.message}`;
+  return `it was refused: ${error.message}`;
 }
 
 function notRevoked(
@@ -175,9 +179,10 @@ function notRevoked(
 ): KeyOperationError {
   return new KeyOperationError(
     'not-revoked',
-    `"${key.label}" (${key.id}) was not revoked. ${blocked.message} So the ` +
-      `key cannot revoke itself, and ${why} It is still stored here, and ` +
-      'it works again on the server once its owner can sign in.',
+    `"${key.label}" (${key.id}) was not revoked and is still stored here. ` +
+      `${blocked.message} So the key cannot revoke itself, and the manager ` +
+      `key could not either: ${why} The key works again on the server once ` +
+      'its owner can sign in.',
     `${blocked.nextStep} Then run \`btcpay-keys key revoke ${key.id}\` ` +
       'again, or ask the server admin to delete the key.',
   );
