@@ -36,8 +36,8 @@ export function registerKeyInspectCommands(
     .command('verify [id]')
     .description(
       'Check keys against their servers and record the result ' +
-        '(exit 4 when a key is unknown or its owner blocked, 5 when a ' +
-        'server could not be asked).',
+        '(exit 4 when a key is unknown or its owner blocked, 7 when the ' +
+        'keychain does not hold a key, 5 when a server could not be asked).',
     )
     .option('--all', 'verify every key that is not revoked')
     .option('--concurrency <n>', 'requests at once per server', parseCount, 4)
