@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 
 /**
  * The one levelled logger of the command line and the main process.
@@ -36,6 +37,14 @@ export function createLogger(options: {
   level?: string;
   destination?: string | number;
 }): Logger {
+  return lazyLogger(() => openLogger(options));
+}
+
+function openLogger(options: {
+  level?: string;
+  destination?: string | number;
+}): Logger {
+  const pino = loadPino();
   const file = options.destination ?? 2;
   if (typeof file === 'string') prepareLogFile(file);
   const destination = pino.destination({
@@ -63,4 +72,28 @@ function prepareLogFile(file: string): void {
 }
 
 /** A logger that discards everything, for library callers that pass none. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = lazyLogger(() =>
+  loadPino()({ level: 'silent' }),
+);
+
+/**
+ * pino, loaded when the first entry is written: a command that logs
+ * nothing (`key list`, `audit`) does not pay for loading the logger, nor
+ * creates a log file.
+ */
+function loadPino(): typeof import('pino').default {
+  const require = createRequire(import.meta.url);
+  return require('pino') as typeof import('pino').default;
+}
+
+/** A logger that is made the first time anything of it is used. */
+function lazyLogger(make: () => Logger): Logger {
+  let real: Logger | null = null;
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      real ??= make();
+      const value: unknown = Reflect.get(real, property, real);
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+  });
+}
