@@ -76,11 +76,15 @@ export async function verifyKeys(
     await Promise.all(
       [...groups].map(([serverId, group]) => {
         const server = metadata.servers.find((s) => s.id === serverId);
+        // One client per server for the run, not one per key.
+        const client = server && clientForServer(server.baseUrl, options);
+        const checks: CheckOptions = {
+          ...options,
+          ...(client ? { clientFor: () => client } : {}),
+          onAccepted: learner.offer,
+        };
         return runPool(group, perServer, async (key) => {
-          const verification = await verifyOne(vault, server, key, {
-            ...options,
-            onAccepted: learner.offer,
-          });
+          const verification = await verifyOne(vault, server, key, checks);
           results.set(key.id, verification);
           writer.add(key, verification);
           done += 1;
