@@ -124,7 +124,8 @@ async function serverRecord(
     }));
   const changes: Partial<Pick<ServerRecord, 'userId' | 'serverVersion'>> = {};
   if (verified.userId && !server.userId) changes.userId = verified.userId;
-  if (verified.serverVersion) changes.serverVersion = verified.serverVersion;
+  if (verified.serverVersion && verified.serverVersion !== server.serverVersion)
+    changes.serverVersion = verified.serverVersion;
   if (Object.keys(changes).length === 0) return server;
   return vault.updateServer(server.id, changes);
 }
