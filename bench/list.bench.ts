@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import type { CliContext } from '../src/cli/context';
@@ -16,6 +16,12 @@ import { round } from './stats';
  * Listing keys against its floor, JSON-parsing the metadata file: the app's
  * `listKeys` (what the key list screen asks for) and `btcpay-keys key list
  * --json` run in-process, with a counting keychain that must stay at zero.
+ *
+ * A process reuses the metadata it checked while the file is unchanged, so
+ * each is measured cold too: with the file touched first (its change time
+ * moves, nothing else), as after a write by another process. The command
+ * line is always cold in real use (one process per run); the app is cold
+ * after a change and warm when a screen is shown again.
  */
 
 const SCALES = [
@@ -52,10 +58,18 @@ function keytarLoaded(): boolean {
 interface ListScale {
   keys: number;
   floor: DualTiming;
-  app: DualTiming;
-  cli: DualTiming;
+  appWarm: DualTiming;
+  appCold: DualTiming;
+  cliCold: DualTiming;
   keychainCalls: number;
-  keytarLoaded: boolean;
+  /** Loaded by this benchmark; null when something earlier loaded it. */
+  keytarLoaded: boolean | null;
+}
+
+/** Moves the file's change time, so no process trusts its copy of it. */
+async function touch(file: string): Promise<void> {
+  const { atime, mtime } = await stat(file);
+  await utimes(file, atime, mtime);
 }
 
 async function measureScale(
@@ -72,18 +86,25 @@ async function measureScale(
       clipboard: { write: () => undefined, read: () => '' },
     });
     const file = vaultFiles(vault.home).metadata;
+    const listApp = async () => {
+      const answer = await service.handlers.listKeys({});
+      if (!answer.ok || answer.value.length !== scale.keys) {
+        throw new Error('listKeys did not list every key.');
+      }
+    };
+    const keytarBefore = keytarLoaded();
     const timings = await measureWithCpu(
       {
         floor: async () => {
           JSON.parse(await readFile(file, 'utf8'));
         },
-        app: async () => {
-          const answer = await service.handlers.listKeys({});
-          if (!answer.ok || answer.value.length !== scale.keys) {
-            throw new Error('listKeys did not list every key.');
-          }
+        appWarm: listApp,
+        appCold: async () => {
+          await touch(file);
+          await listApp();
         },
-        cli: async () => {
+        cliCold: async () => {
+          await touch(file);
           const code = await runCli(
             ['key', 'list', '--json'],
             cliContext(vault.home),
@@ -97,10 +118,11 @@ async function measureScale(
     return {
       keys: scale.keys,
       floor: timings['floor'] as DualTiming,
-      app: timings['app'] as DualTiming,
-      cli: timings['cli'] as DualTiming,
+      appWarm: timings['appWarm'] as DualTiming,
+      appCold: timings['appCold'] as DualTiming,
+      cliCold: timings['cliCold'] as DualTiming,
       keychainCalls: store.total(),
-      keytarLoaded: keytarLoaded(),
+      keytarLoaded: keytarBefore ? null : keytarLoaded(),
     };
   } finally {
     await vault.remove();
@@ -117,7 +139,11 @@ export async function benchList(log: (line: string) => void): Promise<{
     log(`list: ${scale.keys} keys`);
     results.push(await measureScale(scale));
   }
-  const rows = results.flatMap((r) => [listRow(r, 'app'), listRow(r, 'cli')]);
+  const rows = results.flatMap((r) => [
+    listRow(r, 'appCold'),
+    listRow(r, 'cliCold'),
+    listRow(r, 'appWarm'),
+  ]);
   const points = (pick: (r: ListScale) => number) =>
     results.map((r) => ({ keys: r.keys, value: pick(r) }));
   return {
@@ -125,15 +151,15 @@ export async function benchList(log: (line: string) => void): Promise<{
     growth: [
       growth(
         'list-app-time',
-        'listKeys (app), median wall time',
+        'listKeys (app) after a change, median wall time',
         'ms',
-        points((r) => round(r.app.wall.median, 1)),
+        points((r) => round(r.appCold.wall.median, 1)),
       ),
       growth(
         'list-cli-time',
-        'key list --json (in-process), median wall time',
+        'key list --json (in-process, cold), median wall time',
         'ms',
-        points((r) => round(r.cli.wall.median, 1)),
+        points((r) => round(r.cliCold.wall.median, 1)),
       ),
       growth(
         'list-floor',
@@ -145,25 +171,29 @@ export async function benchList(log: (line: string) => void): Promise<{
   };
 }
 
-function listRow(result: ListScale, path: 'app' | 'cli'): BenchRow {
+const LIST_PATHS = {
+  appCold: { id: 'app', what: 'app listKeys, after the file changed' },
+  cliCold: { id: 'cli', what: 'key list --json, in-process, cold' },
+  appWarm: { id: 'app-warm', what: 'app listKeys, file unchanged' },
+} as const;
+
+function listRow(result: ListScale, path: keyof typeof LIST_PATHS): BenchRow {
   const timing = result[path];
   const ratio = ratios(timing, result.floor);
+  // Judged cold: what every command-line run and the first screen pay.
   const goal =
-    result.keys === 10_000
+    result.keys === 10_000 && path !== 'appWarm'
       ? {
           kind: 'ratio' as const,
           max: GOAL,
           floor: 'JSON-parsing the metadata',
         }
       : { kind: 'report' as const };
-  const zeroCalls = result.keychainCalls === 0 && !result.keytarLoaded;
+  const zeroCalls = result.keychainCalls === 0 && result.keytarLoaded !== true;
   const met = judge(goal, ratio.wall);
   return {
-    id: `list-${path}-${result.keys}`,
-    operation:
-      path === 'app'
-        ? `Listing ${result.keys.toLocaleString('en')} keys (app listKeys)`
-        : `Listing ${result.keys.toLocaleString('en')} keys (key list --json, in-process)`,
+    id: `list-${LIST_PATHS[path].id}-${result.keys}`,
+    operation: `Listing ${result.keys.toLocaleString('en')} keys (${LIST_PATHS[path].what})`,
     goal,
     value: ratio.wall,
     unit: '×',
@@ -173,7 +203,8 @@ function listRow(result: ListScale, path: 'app' | 'cli'): BenchRow {
     cpuRatio: ratio.cpu,
     details: {
       keychainCalls: result.keychainCalls,
-      keytarLoaded: result.keytarLoaded,
+      keytarLoaded:
+        result.keytarLoaded ?? 'already loaded before this benchmark',
       cpuMs: round(timing.cpu.median, 1),
       floorCpuMs: round(result.floor.cpu.median, 1),
     },
