@@ -3,6 +3,7 @@ import { assertNoSecrets, type VaultEvent } from './event-log';
 import { fingerprintKey } from './fingerprint';
 import { newKeyId } from './ids';
 import { readMetadata, updateMetadata } from './metadata-store';
+import { withVaultLock } from './lock';
 import {
   KeyOrigin,
   KeyRecord,
@@ -80,9 +81,19 @@ export async function storeKey(
 
   const secrets = await context.secrets();
   await secrets.set(record.id, input.secret);
+  let recorded = false;
   try {
-    await updateMetadata(context.home, (draft) => addKeyRecord(draft, record));
+    // The record and its log entry under one lock.
+    await withVaultLock(context.home, async () => {
+      await updateMetadata(context.home, (draft) =>
+        addKeyRecord(draft, record),
+      );
+      recorded = true;
+      await context.log(event);
+    });
   } catch (error) {
+    // Once recorded, the key is kept even if its log entry failed.
+    if (recorded) throw error;
     await secrets.delete(record.id).catch((rollbackError: unknown) => {
       context.logger.error(
         { keyId: record.id, error: String(rollbackError) },
@@ -92,7 +103,6 @@ export async function storeKey(
     });
     throw error;
   }
-  await context.log(event);
   return record;
 }
 

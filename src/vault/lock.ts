@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
 import { vaultFiles } from './paths';
@@ -38,16 +39,26 @@ export async function ensureHome(home: string): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
 }
 
+/** The locks the running code holds, while it holds them. */
+const held = new AsyncLocalStorage<{ home: string; holding: boolean }>();
+
 /**
  * Runs `task` while holding the vault lock shared by every process.
  *
  * Keep `task` short and free of keychain prompts and network calls: other
- * processes wait for it.
+ * processes wait for it. Called again from inside `task` for the same
+ * folder, it runs the inner task at once under the lock already held, so
+ * steps that belong together (a metadata write and its log entry) take the
+ * lock once.
  */
 export function withVaultLock<T>(
   home: string,
   task: () => Promise<T>,
 ): Promise<T> {
+  const outer = held.getStore();
+  // `holding` turns false when the outer task ends, so work it left
+  // running afterwards does not write without the lock.
+  if (outer?.home === home && outer.holding) return task();
   const previous = queues.get(home) ?? Promise.resolve();
   const next = previous
     .catch(() => undefined)
@@ -84,9 +95,11 @@ async function lockedRun<T>(home: string, task: () => Promise<T>): Promise<T> {
   }
 
   let result: T;
+  const holder = { home, holding: true };
   try {
-    result = await task();
+    result = await held.run(holder, task);
   } finally {
+    holder.holding = false;
     if (compromised === null) await release().catch(() => undefined);
   }
   if (compromised !== null) {

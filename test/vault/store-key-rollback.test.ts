@@ -73,3 +73,30 @@ describe('storeKey when the metadata cannot be written', () => {
     ]);
   });
 });
+
+describe('storeKey when only its log entry cannot be written', () => {
+  it('keeps the stored key and its secret, and reports the failure', async () => {
+    const shop = await vault.addServer({
+      baseUrl: 'http://127.0.0.1:23000/',
+      name: 'Shop',
+      mintMethod: 'basic',
+    });
+    // The log's head anchor is written after the metadata and the line.
+    disk.fullFor = vaultFiles(home).eventsHead;
+
+    await expect(
+      vault.storeKey({
+        secret: fakeApiKey(),
+        serverId: shop.id,
+        label: 'Invoices',
+        grantedPermissions: ['btcpay.store.canviewinvoices'],
+        origin: { kind: 'rest', via: 'basic' },
+      }),
+    ).rejects.toMatchObject({ code: 'ENOSPC' });
+
+    disk.fullFor = null;
+    const [key] = (await vault.metadata()).keys;
+    expect(key?.label).toBe('Invoices');
+    expect(await store.accounts()).toEqual([key?.id]);
+  });
+});
