@@ -10,6 +10,10 @@ export default defineConfig({
     // folder, log, report, captured output or any process's argv.
     globalSetup: ['test/hardening/secret-hygiene.global.ts'],
     testTimeout: 30_000,
+    // expect.poll waits for what a UI or a server shows next; its default of
+    // one second is shorter than an answer takes on a busy two-core machine.
+    // A wait, not a timing assertion: it passes as soon as the value shows.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
