@@ -81,19 +81,15 @@ export async function storeKey(
 
   const secrets = await context.secrets();
   await secrets.set(record.id, input.secret);
-  let recorded = false;
   try {
     // The record and its log entry under one lock.
     await withVaultLock(context.home, async () => {
       await updateMetadata(context.home, (draft) =>
         addKeyRecord(draft, record),
       );
-      recorded = true;
-      await context.log(event);
+      await logKeptKey(context, event);
     });
   } catch (error) {
-    // Once recorded, the key is kept even if its log entry failed.
-    if (recorded) throw error;
     await secrets.delete(record.id).catch((rollbackError: unknown) => {
       context.logger.error(
         { keyId: record.id, error: String(rollbackError) },
@@ -104,6 +100,31 @@ export async function storeKey(
     throw error;
   }
   return record;
+}
+
+/**
+ * Logs a key that is already stored. If the entry cannot be written, the
+ * key stays: it works, it is in the keychain and the metadata, and callers
+ * take a thrown error to mean nothing was kept (and revoke the key on its
+ * server). The missing entry is reported to the logger instead.
+ */
+async function logKeptKey(
+  context: VaultContext,
+  event: VaultEvent,
+): Promise<void> {
+  try {
+    await context.log(event);
+  } catch (error) {
+    context.logger.error(
+      {
+        keyId: event.keyId,
+        fingerprint: event.fingerprint,
+        error: String(error),
+      },
+      `the key was stored, but its ${event.action} entry could not be ` +
+        'added to the event log',
+    );
+  }
 }
 
 function addKeyRecord(draft: MetadataDocument, record: KeyRecord): void {

@@ -67,7 +67,10 @@ export interface Vault {
   removeServer(id: string, options?: { force?: boolean }): Promise<void>;
   /** By local id or base URL; null when not stored. */
   findServer(idOrUrl: string): Promise<ServerRecord | null>;
-  /** Keychain first, metadata second, rolled back if the second fails. */
+  /**
+   * Keychain first, metadata second, rolled back if the second fails: when
+   * it throws, nothing was kept.
+   */
   storeKey(input: NewKey): Promise<KeyRecord>;
   /**
    * Checks that the keychain answers, reading no secret, so a caller can

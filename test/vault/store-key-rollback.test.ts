@@ -7,6 +7,9 @@ import {
   it,
   vi,
 } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createLogger } from '../../src/log/logger';
 import { openVault, vaultFiles, type Vault } from '../../src/vault';
 import { emptyKeychain, fakeApiKey, tempHome, testKeychain } from './helpers';
 
@@ -75,8 +78,14 @@ describe('storeKey when the metadata cannot be written', () => {
 });
 
 describe('storeKey when only its log entry cannot be written', () => {
-  it('keeps the stored key and its secret, and reports the failure', async () => {
-    const shop = await vault.addServer({
+  it('keeps the key it stored, and says in the log that the entry is missing', async () => {
+    const logFile = path.join(home, 'logs', 'test.log');
+    const logged = await openVault({
+      home,
+      secretStore: store,
+      logger: createLogger({ destination: logFile }),
+    });
+    const shop = await logged.addServer({
       baseUrl: 'http://127.0.0.1:23000/',
       name: 'Shop',
       mintMethod: 'basic',
@@ -84,19 +93,20 @@ describe('storeKey when only its log entry cannot be written', () => {
     // The log's head anchor is written after the metadata and the line.
     disk.fullFor = vaultFiles(home).eventsHead;
 
-    await expect(
-      vault.storeKey({
-        secret: fakeApiKey(),
-        serverId: shop.id,
-        label: 'Invoices',
-        grantedPermissions: ['btcpay.store.canviewinvoices'],
-        origin: { kind: 'rest', via: 'basic' },
-      }),
-    ).rejects.toMatchObject({ code: 'ENOSPC' });
+    // Resolving tells the caller the key was kept: it must not revoke it.
+    const key = await logged.storeKey({
+      secret: fakeApiKey(),
+      serverId: shop.id,
+      label: 'Invoices',
+      grantedPermissions: ['btcpay.store.canviewinvoices'],
+      origin: { kind: 'rest', via: 'basic' },
+    });
 
     disk.fullFor = null;
-    const [key] = (await vault.metadata()).keys;
-    expect(key?.label).toBe('Invoices');
-    expect(await store.accounts()).toEqual([key?.id]);
+    expect((await logged.metadata()).keys.map((k) => k.id)).toEqual([key.id]);
+    expect(await store.accounts()).toEqual([key.id]);
+    const log = await readFile(logFile, 'utf8');
+    expect(log).toContain('could not be added to the event log');
+    expect(log).toContain(key.id);
   });
 });
