@@ -80,17 +80,6 @@ function parseUrl(url: string): URL | null {
 }
 
 /**
- * True for URLs the app may hand to the system browser: http(s) only, no
- * credentials in the URL. Used for BTCPay's authorize page.
- */
-export function isSafeExternalUrl(url: string): boolean {
-  const parsed = parseUrl(url);
-  if (parsed === null) return false;
-  const webScheme = parsed.protocol === 'https:' || parsed.protocol === 'http:';
-  return webScheme && parsed.username === '' && parsed.password === '';
-}
-
-/**
  * Whether an IPC call comes from our window's top frame showing our app.
  * Subframes and other origins are refused even inside our window.
  */

@@ -9,7 +9,6 @@ import {
   APP_ENTRY_URL,
   findDeepLink,
   isAppUrl,
-  isSafeExternalUrl,
   isTrustedSender,
   rendererFilePath,
 } from '../../main/security';
@@ -69,26 +68,6 @@ describe('rendererFilePath', () => {
       'app://other/index.html',
     ]) {
       expect(rendererFilePath(url), url).toBeNull();
-    }
-  });
-});
-
-describe('isSafeExternalUrl', () => {
-  it('lets only http(s) pages without credentials reach the system browser', () => {
-    expect(
-      isSafeExternalUrl('https://btcpay.example.com/api-keys/authorize?x=1'),
-    ).toBe(true);
-    expect(isSafeExternalUrl('http://127.0.0.1:5000/api-keys/authorize')).toBe(
-      true,
-    );
-    for (const url of [
-      'file:///etc/passwd',
-      'javascript:alert(1)',
-      'smb://host/share',
-      'https://user:pass@btcpay.example.com/',
-      'not a url',
-    ]) {
-      expect(isSafeExternalUrl(url), url).toBe(false);
     }
   });
 });

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  findDeepLink,
-  isSafeExternalUrl,
-  rendererFilePath,
-} from '../../main/security';
+import { checkedBrowserOpener } from '../../main/external-links';
+import { findDeepLink, rendererFilePath } from '../../main/security';
+import { buildAuthorizeUrl } from '../../src/authorize/request';
 import { checkLoopbackRedirect } from '../../src/delegation/redirect';
 import { normalizeBaseUrl } from '../../src/greenfield';
+import { recordingLogger } from '../electron/fakes';
 import { nastyText, redirectText, serverText } from './support/arbitraries';
 
 /**
@@ -17,6 +16,71 @@ import { nastyText, redirectText, serverText } from './support/arbitraries';
  */
 
 const RUNS = { numRuns: 1500 };
+
+/** The first value of a query parameter, its name in any case, as BTCPay binds it. */
+function firstParameter(url: URL, name: string): string | undefined {
+  for (const [key, value] of url.searchParams) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+/** How an authorize URL the core built can be bent on its way to main. */
+const tamper = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '#x',
+      '&redirect=https://evil.example/k',
+      '/extra',
+      '%2F..',
+      ' ',
+    ),
+  },
+  { weight: 1, arbitrary: nastyText },
+);
+
+/**
+ * What might reach the core's `openBrowser`: authorize URLs built for every
+ * kind of server and redirect, some tampered with, and plain noise; with the
+ * flow's own server, another server, or none.
+ */
+const browserRequest = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({
+        server: serverText,
+        redirect: fc.option(redirectText, { nil: undefined }),
+        tail: tamper,
+        flow: fc.oneof(
+          fc.constant('same' as const),
+          fc.constant(null),
+          serverText,
+        ),
+      })
+      .map(({ server, redirect, tail, flow }) => {
+        const url = URL.canParse(server)
+          ? buildAuthorizeUrl(server, {
+              applicationName: 'Shop',
+              permissions: ['btcpay.store.canviewinvoices'],
+              strict: true,
+              selectiveStores: false,
+              ...(redirect === undefined ? {} : { redirect }),
+            }) + tail
+          : server + tail;
+        return { url, flowServer: flow === 'same' ? server : flow };
+      }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      url: fc.oneof(serverText, redirectText, nastyText),
+      flowServer: fc.option(serverText, { nil: null }),
+    }),
+  },
+);
 
 describe('server addresses', () => {
   it('become a canonical http(s) base without credentials, or a reason', () => {
@@ -97,19 +161,54 @@ describe('the Electron shell', () => {
     expect(mapped).toBeGreaterThan(100);
   });
 
-  it('hands the browser only http(s) URLs without credentials', () => {
-    let allowed = 0;
-    fc.assert(
-      fc.property(fc.oneof(serverText, redirectText, nastyText), (url) => {
-        if (!isSafeExternalUrl(url)) return;
-        allowed += 1;
-        const parsed = new URL(url);
-        expect(['http:', 'https:']).toContain(parsed.protocol);
-        expect(parsed.username + parsed.password).toBe('');
+  it('opens in the browser only BTCPay authorize pages that post the key back here', async () => {
+    const { logger } = recordingLogger();
+    const opened: string[] = [];
+    const openBrowser = checkedBrowserOpener(async (url) => {
+      opened.push(url);
+    }, logger);
+    let accepted = 0;
+    let refusedForServer = 0;
+
+    await fc.assert(
+      fc.asyncProperty(browserRequest, async ({ url, flowServer }) => {
+        opened.length = 0;
+        const flow =
+          flowServer === null ? undefined : { serverUrl: flowServer };
+        const refusal = await openBrowser(url, flow).then(
+          () => null,
+          (error: Error) => error.message,
+        );
+        if (refusal !== null) {
+          expect(opened).toEqual([]);
+          if (/not on the server/.test(refusal)) refusedForServer += 1;
+          return;
+        }
+
+        accepted += 1;
+        expect(opened).toEqual([url]);
+        const page = new URL(url.trim());
+        expect(['http:', 'https:']).toContain(page.protocol);
+        expect(page.username + page.password + page.hash).toBe('');
+        expect(page.pathname.toLowerCase()).toMatch(/\/api-keys\/authorize$/);
+        const redirect = new URL(firstParameter(page, 'redirect') ?? '');
+        expect(redirect.protocol).toBe('http:');
+        expect(['127.0.0.1', '[::1]']).toContain(redirect.hostname);
+        if (flowServer !== null) {
+          const base = normalizeBaseUrl(flowServer);
+          expect(base.ok).toBe(true);
+          const onServer = `${page.origin}${page.pathname}`.toLowerCase();
+          if (base.ok) {
+            expect(onServer).toBe(
+              `${base.url}api-keys/authorize`.toLowerCase(),
+            );
+          }
+        }
       }),
-      RUNS,
+      { numRuns: 3000 },
     );
-    expect(allowed).toBeGreaterThan(100);
+    expect(accepted).toBeGreaterThan(200);
+    expect(refusedForServer).toBeGreaterThan(100);
   });
 
   it('picks a deep link from a command line only if it is one', () => {
