@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Electronegativity (Doyensec's Electron security scanner) over the app's
  * sources and its build. Every finding must be listed, with its reason, in
  * electronegativity-allow.json and explained in docs/security.md; anything
- * new fails the run. The built window preferences and CSP themselves are
- * checked by test/build/built-app.test.ts.
+ * new fails the run, and so does a reason naming a function or test file
+ * that no longer exists. The built window preferences and CSP themselves are
+ * checked by test/build/built-main.test.ts, the page's meta tag by
+ * test/build/built-app.test.ts.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -77,6 +79,21 @@ beforeAll(async () => {
 
 afterAll(() => rm(sources, { recursive: true, force: true }));
 
+/** The names `main/` and `src/` export as functions. */
+async function exportedFunctions(): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const folder of ['main', 'src']) {
+    const files = await readdir(path.join(ROOT, folder), { recursive: true });
+    for (const file of files.filter((name) => name.endsWith('.ts'))) {
+      const text = await readFile(path.join(ROOT, folder, file), 'utf8');
+      for (const match of text.matchAll(/export (?:async )?function (\w+)/g)) {
+        names.add(match[1] ?? '');
+      }
+    }
+  }
+  return names;
+}
+
 function unexplained(findings: Finding[]): string[] {
   return findings
     .filter((finding) => !allowed[finding.id]?.files.includes(finding.file))
@@ -100,6 +117,23 @@ describe('Electronegativity over the app', () => {
     for (const [check, entry] of Object.entries(allowed)) {
       expect(entry.reason.length, check).toBeGreaterThan(40);
       expect(securityDoc, `${check} is not explained`).toContain(check);
+    }
+  });
+
+  it('names only functions and tests that exist in its reasons', async () => {
+    const functions = await exportedFunctions();
+    for (const [check, { reason }] of Object.entries(allowed)) {
+      for (const [, name] of reason.matchAll(/(\w+)\(\)/g)) {
+        expect(functions.has(name ?? ''), `${check} names ${name}()`).toBe(
+          true,
+        );
+      }
+      for (const [file] of reason.matchAll(/test\/[\w/.-]+\.test\.ts/g)) {
+        expect(
+          existsSync(path.join(ROOT, file)),
+          `${check} names ${file}`,
+        ).toBe(true);
+      }
     }
   });
 });
