@@ -136,7 +136,8 @@ export function deepLinkDesk(context: ServiceContext): DeepLinkDesk {
         }),
       authorize: {
         openBrowser: async (url) => {
-          await context.openBrowser(url);
+          // Main's gate opens only authorize pages on the link's own server.
+          await context.openBrowser(url, { serverUrl: request.server });
           return true;
         },
         onWarnings: (warnings) => {

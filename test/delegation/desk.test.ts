@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkedBrowserOpener } from '../../main/external-links';
 import type { DeepLinkRequestView } from '../../src/contract';
 import { importKey } from '../../src/keys';
 import { silentLogger } from '../../src/log/logger';
@@ -173,5 +174,75 @@ describe('the deep-link desk', () => {
     expect(callback.forms.at(-1)?.getAll('permissions[]').sort()).toEqual(
       [`${VIEW}:${store}`, `${VIEW}:SOMESTORE`].sort(),
     );
+  });
+});
+
+/** Plays BTCPay approving an authorize page: mints the key, posts it back. */
+async function approveInSandbox(authorizeUrl: string): Promise<void> {
+  const asked = new URL(authorizeUrl).searchParams;
+  const permissions = asked.getAll('permissions');
+  const form = new URLSearchParams({
+    apiKey: sandbox.admin.mintKey(MERCHANT, permissions, 'Till'),
+  });
+  for (const permission of permissions) {
+    form.append('permissions[]', permission);
+  }
+  await fetch(asked.get('redirect') ?? '', { method: 'POST', body: form });
+}
+
+describe('the deep-link desk’s browser flow', () => {
+  it('has main’s gate refuse its authorize page once moved to another server', async () => {
+    const opened: string[] = [];
+    const refusals: string[] = [];
+    const approvals: Promise<void>[] = [];
+    const gate = checkedBrowserOpener(async (url) => {
+      opened.push(url);
+    }, silentLogger);
+    const desk = createKeyManagerService({
+      vault,
+      logger: silentLogger,
+      emit: () => undefined,
+      openBrowser: async (url, flow) => {
+        const moved = new URL(url);
+        moved.host = 'btcpay.evil.example';
+        await gate(moved.href, flow).catch((error: Error) => {
+          refusals.push(error.message);
+        });
+        await gate(url, flow);
+        approvals.push(approveInSandbox(url));
+      },
+      clipboard: { write: () => undefined, read: () => '' },
+    });
+    try {
+      desk.enqueueDeepLink(
+        linkFor({ applicationName: 'Till', state: 'gate-1' }, [VIEW]),
+      );
+      let view: DeepLinkRequestView | null = null;
+      await expect
+        .poll(async () => {
+          const pending = await desk.handlers.pendingDeepLink({});
+          view = pending.ok ? pending.value.request : null;
+          return view !== null;
+        })
+        .toBe(true);
+      const answered = await desk.handlers.answerDeepLink({
+        requestId: (view as unknown as DeepLinkRequestView).id,
+        decision: 'approve',
+        remember: false,
+        storeId: null,
+        method: 'authorize',
+      });
+      await Promise.all(approvals);
+
+      expect(refusals).toEqual([expect.stringMatching(/not on the server/)]);
+      expect(opened).toHaveLength(1);
+      expect(new URL(opened[0] ?? '').origin).toBe(new URL(sandbox.url).origin);
+      expect(answered).toMatchObject({
+        ok: true,
+        value: { message: /delivered to Till/ },
+      });
+    } finally {
+      await desk.close();
+    }
   });
 });
