@@ -37,11 +37,6 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }
 
-/** Whole days since `iso`. */
-export function ageInDays(iso: string, now: Date = new Date()): number {
-  return Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000);
-}
-
 /** "1 key", "3 keys"; "1 entry", "3 entries" with the plural given. */
 export function plural(
   count: number,

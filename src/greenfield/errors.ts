@@ -121,14 +121,3 @@ export class GreenfieldError extends Error {
     return { ...fields, name: this.name, message: this.message };
   }
 }
-
-/** True for a {@link GreenfieldError}, optionally of one of the given kinds. */
-export function isGreenfieldError(
-  value: unknown,
-  ...kinds: GreenfieldErrorKind[]
-): value is GreenfieldError {
-  return (
-    value instanceof GreenfieldError &&
-    (kinds.length === 0 || kinds.includes(value.kind))
-  );
-}

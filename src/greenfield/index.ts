@@ -22,7 +22,6 @@ export {
 export {
   AUTHORIZE_IN_BROWSER,
   GreenfieldError,
-  isGreenfieldError,
   type GreenfieldErrorKind,
   type OwnerBlockedReason,
   type TlsProblem,

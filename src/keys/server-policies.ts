@@ -1,11 +1,7 @@
 import { sameListing } from '../permissions';
 import type { Vault } from '../vault';
 import { ServerRecord } from '../vault/schema';
-import {
-  clientForServer,
-  type ServerCallOptions,
-  type ServerClient,
-} from './clients';
+import type { ServerClient } from './clients';
 
 /**
  * Which policies a server defines, learnt with any of its keys: BTCPay lets
@@ -36,37 +32,6 @@ export async function learnServerPolicies(
   const server = await vault.findServer(serverId);
   if (!server || sameListing(server.permissionListing, listing)) return;
   await vault.updateServer(server.id, { permissionListing: listing });
-}
-
-/** A key check's outcome, as far as learning its server's policies needs. */
-export interface CheckedKey {
-  keyId: string;
-  serverId: string;
-  result: string;
-}
-
-/**
- * After keys were checked, learns each server's policies once, with the
- * first of its keys that the server accepted.
- */
-export async function learnPoliciesOfCheckedServers(
-  vault: Vault,
-  checked: Iterable<CheckedKey>,
-  options: ServerCallOptions,
-): Promise<void> {
-  const keyPerServer = new Map<string, string>();
-  for (const { keyId, serverId, result } of checked) {
-    if (result === 'valid' && !keyPerServer.has(serverId)) {
-      keyPerServer.set(serverId, keyId);
-    }
-  }
-  for (const [serverId, keyId] of keyPerServer) {
-    const server = await vault.findServer(serverId);
-    const apiKey = await vault.readSecret(keyId, 'use').catch(() => null);
-    if (!server || apiKey === null) continue;
-    const client = clientForServer(server.baseUrl, options);
-    await learnServerPolicies(vault, serverId, client, apiKey);
-  }
 }
 
 async function fetchListing(client: ServerClient, apiKey: string) {
