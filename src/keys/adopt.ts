@@ -6,9 +6,8 @@ import {
   type ServerCallOptions,
   type ServerClient,
 } from './clients';
+import { storeConfirmedKey } from './import';
 import { requireServer } from './lookup';
-import { shouldBecomeManager } from './manager';
-import { learnWithKey, ownerOfKey, recordServerFacts } from './server-facts';
 
 /** What to take back: orphans of one server, all or the listed ones. */
 export interface AdoptRequest {
@@ -35,8 +34,9 @@ export interface AdoptResult {
  * Takes back keychain entries no key record names (after a damaged metadata
  * file was set aside, say): each is checked with `/api/v1/api-keys/current`
  * on the given server and, if the server knows it, recorded as an imported
- * key with the server's permissions. An entry a set-aside file assigns to
- * another server is never sent to this one. Nothing is deleted.
+ * key with the server's permissions, learning what an import learns (owner,
+ * version, policy listing). An entry a set-aside file assigns to another
+ * server is never sent to this one. Nothing is deleted.
  */
 export async function adoptOrphanedKeys(
   vault: Vault,
@@ -82,23 +82,16 @@ async function adoptOne(
 
   const current = await askServer(client, secret);
   if ('reason' in current) return { ...current, id };
-  const facts = await learnWithKey(client, secret, current.permissions);
-  const key = await vault.adoptOrphanedSecret(id, {
-    serverId: server.id,
-    label: trusted?.label ?? (current.label || 'Recovered key'),
-    grantedPermissions: current.permissions,
-    origin: { kind: 'imported' },
-    userId: facts.owner?.userId ?? null,
-    ownerEmail: facts.owner?.email ?? null,
-    isManager: shouldBecomeManager(server, current.permissions),
-  });
-  await recordServerFacts(vault, server.id, {
-    serverVersion: facts.serverVersion,
-    account: ownerOfKey(key),
-    becameManager: key.isManager,
-    mintedWith: null,
-  });
-  return key;
+  return storeConfirmedKey(
+    vault,
+    { server, client },
+    {
+      secret,
+      label: trusted?.label ?? (current.label || 'Recovered key'),
+      grantedPermissions: current.permissions,
+    },
+    (fields) => vault.adoptOrphanedSecret(id, fields),
+  );
 }
 
 /** The server's word on the key; failures to ask are thrown. */

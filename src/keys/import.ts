@@ -1,6 +1,10 @@
-import { fingerprintKey, type Vault } from '../vault';
-import type { KeyRecord } from '../vault/schema';
-import { clientForServer, type ServerCallOptions } from './clients';
+import { fingerprintKey, type AdoptedKey, type Vault } from '../vault';
+import type { KeyRecord, ServerRecord } from '../vault/schema';
+import {
+  clientForServer,
+  type ServerCallOptions,
+  type ServerClient,
+} from './clients';
 import { KeyOperationError } from './errors';
 import { requireServer } from './lookup';
 import { shouldBecomeManager } from './manager';
@@ -47,18 +51,52 @@ export async function importKey(
 
   const client = clientForServer(server.baseUrl, options);
   const current = await client.currentApiKey(secret);
-  const facts = await learnWithKey(client, secret, current.permissions);
-  const label = request.label?.trim() || current.label || 'Imported key';
-  const key = await vault.storeKey({
-    secret,
+  const key = await storeConfirmedKey(
+    vault,
+    { server, client },
+    {
+      secret,
+      label: request.label?.trim() || current.label || 'Imported key',
+      grantedPermissions: current.permissions,
+    },
+    (fields) => vault.storeKey({ secret, ...fields }),
+  );
+  return { key, becameManager: key.isManager };
+}
+
+/** A key `/api/v1/api-keys/current` just confirmed, and its label here. */
+export interface ConfirmedKey {
+  secret: string;
+  label: string;
+  /** The permissions the server reported, not what anyone believed. */
+  grantedPermissions: string[];
+}
+
+/**
+ * Stores a key its server just confirmed, as an imported key, and keeps what
+ * the server tells with it: the key's owner, the server's version and its
+ * policy listing. `write` files the record: in a new keychain entry for an
+ * import, in the orphaned entry it was found in for an adoption.
+ */
+export async function storeConfirmedKey(
+  vault: Vault,
+  at: { server: ServerRecord; client: ServerClient },
+  confirmed: ConfirmedKey,
+  write: (fields: AdoptedKey) => Promise<KeyRecord>,
+): Promise<KeyRecord> {
+  const { server, client } = at;
+  const { secret, grantedPermissions } = confirmed;
+  const facts = await learnWithKey(client, secret, grantedPermissions);
+  const key = await write({
     serverId: server.id,
-    label,
-    grantedPermissions: current.permissions,
+    label: confirmed.label,
+    grantedPermissions,
     origin: { kind: 'imported' },
     userId: facts.owner?.userId ?? null,
     ownerEmail: facts.owner?.email ?? null,
-    isManager: shouldBecomeManager(server, current.permissions),
+    isManager: shouldBecomeManager(server, grantedPermissions),
   });
+
   await recordServerFacts(vault, server.id, {
     serverVersion: facts.serverVersion,
     account: ownerOfKey(key),
@@ -66,7 +104,7 @@ export async function importKey(
     mintedWith: null,
   });
   await learnServerPolicies(vault, server.id, client, secret);
-  return { key, becameManager: key.isManager };
+  return key;
 }
 
 async function refuseDuplicate(

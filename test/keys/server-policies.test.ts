@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { memoizedRiskClasses } from '../../src/audit/rules';
 import { buildInventory } from '../../src/audit/inventory';
 import { runAuthorizeFlow } from '../../src/authorize';
+import { adoptOrphanedKeys } from '../../src/keys/adopt';
 import { createKeyOverRest } from '../../src/keys/create';
 import { describeKey } from '../../src/keys/describe';
 import { importKey } from '../../src/keys/import';
@@ -10,9 +11,10 @@ import { addServer } from '../../src/keys/servers';
 import { verifyKeys } from '../../src/keys/verify';
 import { silentLogger } from '../../src/log/logger';
 import { createKeyManagerService } from '../../src/service';
-import type { Vault } from '../../src/vault';
+import { newKeyId, openVault, type Vault } from '../../src/vault';
 import { launchChromium, merchantBrowser } from '../authorize/browser';
 import type { Sandbox } from '../sandbox';
+import { emptyKeychain, tempHome, testKeychain } from '../vault/helpers';
 import {
   openTempVault,
   passwordOf,
@@ -139,6 +141,29 @@ describe('a server that defines plugin policies', () => {
       },
     });
     expect((await storedListing())?.map((p) => p.name)).toContain(PLUGIN_TOOLS);
+  });
+
+  it('keeps the listing when an orphaned keychain entry is adopted', async () => {
+    const { store } = testKeychain();
+    const { home, cleanup: removeHome } = await tempHome();
+    try {
+      const recovering = await openVault({ home, secretStore: store });
+      const server = (await addServer(recovering, sandbox.url)).server;
+      const orphan = newKeyId();
+      await store.set(orphan, sandbox.admin.mintKey(MERCHANT, [], 'lost'));
+      expect(server.permissionListing).toBeFalsy();
+
+      const result = await adoptOrphanedKeys(recovering, { server: server.id });
+
+      expect(result.adopted.map((key) => key.id)).toEqual([orphan]);
+      const adoptedOn = await recovering.findServer(server.id);
+      expect(adoptedOn?.permissionListing?.map((p) => p.name)).toContain(
+        PLUGIN_EXPORT,
+      );
+    } finally {
+      await emptyKeychain(store);
+      await removeHome();
+    }
   });
 
   it('learns the listing again when keys are verified', async () => {
