@@ -127,7 +127,11 @@ async function logKeptKey(
   }
 }
 
-function addKeyRecord(draft: MetadataDocument, record: KeyRecord): void {
+/**
+ * Adds a key's record to the metadata being written. A manager key takes the
+ * role from the server's previous one: a server has at most one.
+ */
+export function addKeyRecord(draft: MetadataDocument, record: KeyRecord): void {
   const server = draft.servers.find((s) => s.id === record.serverId);
   // The server may have been removed by another process meanwhile.
   if (!server) throw serverNotFound(record.serverId);

@@ -1,12 +1,16 @@
 import { assertNoSecrets, type VaultEvent } from './event-log';
 import { fingerprintKey } from './fingerprint';
 import { isKeyId } from './ids';
-import { forgetKeyReferences, type NewKey } from './key-operations';
+import {
+  addKeyRecord,
+  forgetKeyReferences,
+  type NewKey,
+} from './key-operations';
 import { readMetadata, updateMetadata } from './metadata-store';
 import { KeyRecord, type MetadataDocument } from './schema';
 import { rememberedKeys, type RememberedKey } from './set-aside-records';
 import type { VaultContext } from './vault-context';
-import { VaultError, serverNotFound } from './vault-error';
+import { VaultError } from './vault-error';
 
 export type { RememberedKey } from './set-aside-records';
 
@@ -184,15 +188,7 @@ function addAdopted(draft: MetadataDocument, record: KeyRecord): void {
   if (draft.keys.some((key) => key.id === record.id)) {
     throw notAnOrphan(record.id);
   }
-  const server = draft.servers.find((s) => s.id === record.serverId);
-  if (!server) throw serverNotFound(record.serverId);
-  if (record.isManager) {
-    for (const key of draft.keys) {
-      if (key.serverId === server.id) key.isManager = false;
-    }
-    server.managerKeyId = record.id;
-  }
-  draft.keys.push(record);
+  addKeyRecord(draft, record);
 }
 
 function notAnOrphan(id: string): VaultError {

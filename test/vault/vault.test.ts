@@ -6,6 +6,7 @@ import {
   newKeyId,
   openVault,
   VaultError,
+  type KeyRecord,
   type NewKey,
   type SecretStore,
   type Vault,
@@ -179,6 +180,34 @@ describe('vault keys', () => {
 
     expect((await vault.findServer(shop.id))?.managerKeyId).toBe(key.id);
   });
+
+  it.each(['stored', 'adopted'])(
+    'hands the manager role to a manager key that is %s',
+    async (how) => {
+      const shop = await addShop();
+      const manager = { grantedPermissions: ['unrestricted'], isManager: true };
+      const first = await vault.storeKey(keyFor(shop.id, manager));
+
+      let second: KeyRecord;
+      if (how === 'stored') {
+        second = await vault.storeKey(keyFor(shop.id, manager));
+      } else {
+        const orphan = newKeyId();
+        await store.set(orphan, fakeApiKey());
+        const { secret: _, ...fields } = keyFor(shop.id, manager);
+        second = await vault.adoptOrphanedSecret(orphan, fields);
+      }
+
+      const { keys, servers } = await vault.metadata();
+      expect(servers.find((s) => s.id === shop.id)?.managerKeyId).toBe(
+        second.id,
+      );
+      expect(keys.filter((k) => k.isManager).map((k) => k.id)).toEqual([
+        second.id,
+      ]);
+      expect(keys.map((k) => k.id)).toContain(first.id);
+    },
+  );
 
   it('stores nothing for a server that is not stored', async () => {
     await expect(vault.storeKey(keyFor('s_missing'))).rejects.toMatchObject({
