@@ -1,14 +1,8 @@
-import { useState } from 'react';
-import type {
-  PolicyView,
-  ServerAuth,
-  ServerView,
-  StoreView,
-} from '../../src/contract';
-import { call, OperationFailure, useApi } from '../api';
-import { useAction } from '../hooks';
-import type { Credentials, Method } from './KeyMethod';
-import { FailureNotice } from './Status';
+import type { ServerView } from '../../src/contract';
+import { scopedTo } from '../../src/permissions';
+import { basicAuth, type Credentials } from './BasicSignIn';
+import type { Method } from './KeyMethod';
+import { StoreList } from './StoreList';
 
 /**
  * Which stores a new key's store permissions cover: all of them, one the
@@ -25,18 +19,17 @@ export type StoreScope =
 /** Every store, now and later: where a new key starts. */
 export const ALL_STORES: StoreScope = { kind: 'all' };
 
-/** Store permissions scoped to one store; the others stay as they are. */
-export function scopedToStore(
-  permissions: readonly string[],
-  policies: readonly PolicyView[],
-  storeId: string,
+/**
+ * The permissions a new key asks for: its store permissions limited to the
+ * store picked here, or as selected when none was.
+ */
+export function permissionsForScope(
+  selected: readonly string[],
+  scope: StoreScope,
 ): string[] {
-  const storeKind = new Set(
-    policies.filter((p) => p.kind === 'store').map((p) => p.policy),
-  );
-  return permissions.map((p) =>
-    storeId && storeKind.has(p) ? `${p}:${storeId}` : p,
-  );
+  return scope.kind === 'one' && scope.storeId !== ''
+    ? scopedTo(selected, scope.storeId)
+    : [...selected];
 }
 
 /** Whether the key will work on a single store only. */
@@ -44,70 +37,6 @@ export function coversOneStore(scope: StoreScope): boolean {
   return (
     scope.kind === 'pick-on-btcpay' ||
     (scope.kind === 'one' && scope.storeId !== '')
-  );
-}
-
-function StoreList({
-  server,
-  credential,
-  storeId,
-  allowAll,
-  onStore,
-}: {
-  server: ServerView;
-  credential: ServerAuth;
-  storeId: string;
-  allowAll: boolean;
-  onStore: (storeId: string) => void;
-}) {
-  const api = useApi();
-  const { busy, failure, run } = useAction();
-  const [stores, setStores] = useState<StoreView[] | null>(null);
-  const load = () =>
-    run(async () => {
-      if (credential.kind === 'basic' && !credential.password) {
-        throw new OperationFailure({
-          kind: 'invalid-input',
-          message: 'Enter your BTCPay email and password first.',
-          nextStep: 'They are used once to list the stores and never stored.',
-        });
-      }
-      setStores(
-        await call(api, 'listStores', {
-          serverId: server.id,
-          auth: credential,
-        }),
-      );
-    });
-  return (
-    <>
-      {stores === null ? (
-        <button type="button" onClick={load} disabled={busy}>
-          Load the stores of {server.name}
-        </button>
-      ) : (
-        <label>
-          Store
-          <select
-            value={storeId}
-            onChange={(e) => onStore(e.target.value)}
-            required={!allowAll}
-          >
-            <option value="">
-              {allowAll
-                ? 'All stores, including future ones'
-                : 'Choose a store'}
-            </option>
-            {stores.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      {failure && <FailureNotice failure={failure} />}
-    </>
   );
 }
 
@@ -140,8 +69,9 @@ function BrowserStoreChoice({
       {server.managerKeyId && radio('one', 'One store I choose here')}
       {scope.kind === 'one' && (
         <StoreList
-          server={server}
-          credential={{ kind: 'manager' }}
+          serverId={server.id}
+          auth={{ kind: 'manager' }}
+          loadWords={`Load the stores of ${server.name}`}
           storeId={scope.storeId}
           allowAll={false}
           onStore={(storeId) => onScope({ kind: 'one', storeId })}
@@ -173,12 +103,9 @@ export function StoreChoice({
         <BrowserStoreChoice server={server} scope={scope} onScope={onScope} />
       ) : (
         <StoreList
-          server={server}
-          credential={
-            method === 'manager'
-              ? { kind: 'manager' }
-              : { kind: 'basic', ...auth }
-          }
+          serverId={server.id}
+          auth={method === 'manager' ? { kind: 'manager' } : basicAuth(auth)}
+          loadWords={`Load the stores of ${server.name}`}
           storeId={scope.kind === 'one' ? scope.storeId : ''}
           allowAll
           onStore={(storeId) =>

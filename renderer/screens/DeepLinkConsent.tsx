@@ -5,6 +5,12 @@ import type {
   ServerAuth,
 } from '../../src/contract';
 import { call, useApi } from '../api';
+import {
+  basicAuth,
+  BasicSignIn,
+  NO_CREDENTIALS,
+  type Credentials,
+} from '../components/BasicSignIn';
 import { Dialog } from '../components/Dialog';
 import { PermissionInspector } from '../components/PermissionInspector';
 import { RiskBadges } from '../components/RiskBadges';
@@ -12,7 +18,7 @@ import { FailureNotice } from '../components/Status';
 import { useAction } from '../hooks';
 import type { Navigate } from '../routes';
 import { AddLinkServer } from './deep-link/AddLinkServer';
-import { MethodChoice, type SignIn } from './deep-link/MethodChoice';
+import { MethodChoice } from './deep-link/MethodChoice';
 import { RefusedLink } from './deep-link/RefusedLink';
 import { StorePicker } from './deep-link/StorePicker';
 
@@ -37,7 +43,7 @@ function approveBlocker(
   request: DeepLinkRequestView,
   method: DeepLinkMethod,
   storeId: string | null,
-  signIn: SignIn,
+  signIn: Credentials,
 ): string | null {
   if (!request.serverId) return 'Add the server first.';
   const minting = method === 'manager' || method === 'basic';
@@ -51,11 +57,9 @@ function approveBlocker(
 /** The auth to list stores with for the chosen way, if it has one yet. */
 function storeListAuth(
   method: DeepLinkMethod,
-  signIn: SignIn,
+  signIn: Credentials,
 ): ServerAuth | null {
-  if (method === 'manager') return { kind: 'manager' };
-  if (signIn.email && signIn.password) return { kind: 'basic', ...signIn };
-  return null;
+  return method === 'manager' ? { kind: 'manager' } : basicAuth(signIn);
 }
 
 function RequestFacts({ request }: { request: DeepLinkRequestView }) {
@@ -158,7 +162,7 @@ function Consent({
   const [remember, setRemember] = useState(false);
   const [storeId, setStoreId] = useState<string | null>(null);
   const [method, setMethod] = useState<DeepLinkMethod>(request.defaultMethod);
-  const [signIn, setSignIn] = useState<SignIn>({ email: '', password: '' });
+  const [signIn, setSignIn] = useState(NO_CREDENTIALS);
   const answer = (decision: 'approve' | 'deny') =>
     run(async () => {
       const { message } = await call(api, 'answerDeepLink', {
@@ -193,15 +197,12 @@ function Consent({
     >
       <RequestFacts request={request} />
       {request.serverId ? (
-        <MethodChoice
-          request={request}
-          method={method}
-          onMethod={setMethod}
-          signIn={signIn}
-          onSignIn={setSignIn}
-        />
+        <MethodChoice request={request} method={method} onMethod={setMethod} />
       ) : (
         <AddLinkServer serverUrl={request.serverUrl} onAdded={onChanged} />
+      )}
+      {request.serverId && method === 'basic' && (
+        <BasicSignIn auth={signIn} onAuth={setSignIn} />
       )}
       {request.serverId && request.needsStore && minting && (
         <StorePicker

@@ -5,12 +5,11 @@ import {
   AuthorizingDialog,
   type StartedFlow,
 } from '../components/AuthorizingDialog';
+import { BasicSignIn, NO_CREDENTIALS } from '../components/BasicSignIn';
 import {
-  BasicSignIn,
   defaultMethodFor,
   MethodChoice,
   SUBMIT_WORDS,
-  type Credentials,
   type Method,
 } from '../components/KeyMethod';
 import { PermissionPicker } from '../components/PermissionPicker';
@@ -18,7 +17,7 @@ import { Empty, FailureNotice, Loading } from '../components/Status';
 import {
   ALL_STORES,
   coversOneStore,
-  scopedToStore,
+  permissionsForScope,
   StoreChoice,
   type StoreScope,
 } from '../components/StoreChoice';
@@ -31,12 +30,9 @@ import type { Navigate } from '../routes';
  * stores they cover.
  */
 
-const NO_CREDENTIALS: Credentials = { email: '', password: '' };
-
 /** What a browser authorize request asks BTCPay for, from the store choice. */
 function browserRequest(
   selected: readonly string[],
-  policies: readonly PolicyView[],
   scope: StoreScope,
 ): { permissions: string[]; selectiveStores: boolean } {
   if (scope.kind === 'one' && scope.storeId === '') {
@@ -47,9 +43,8 @@ function browserRequest(
     });
   }
   // Pre-scoped permissions keep their store only with selectiveStores.
-  const storeId = scope.kind === 'one' ? scope.storeId : '';
   return {
-    permissions: scopedToStore(selected, policies, storeId),
+    permissions: permissionsForScope(selected, scope),
     selectiveStores: scope.kind !== 'all',
   };
 }
@@ -96,26 +91,24 @@ function NewKeyForm({
     setStoreScope(ALL_STORES);
   };
 
-  const createOverRest = async () => {
-    const storeId = storeScope.kind === 'one' ? storeScope.storeId : '';
-    return method === 'import'
+  const createOverRest = () =>
+    method === 'import'
       ? call(api, 'importKey', { serverId, label, apiKey })
       : call(api, 'createKeyRest', {
           serverId,
           label,
-          permissions: scopedToStore([...selected], policies, storeId),
+          permissions: permissionsForScope([...selected], storeScope),
           auth:
             method === 'manager'
               ? { kind: 'manager' }
               : { kind: 'basic', ...auth },
         });
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
       if (method === 'browser') {
-        const request = browserRequest([...selected], policies, storeScope);
+        const request = browserRequest([...selected], storeScope);
         setFlow(
           await call(api, 'startAuthorize', {
             serverId,

@@ -2,6 +2,7 @@ import { createGreenfieldClient } from '../greenfield';
 import type { ClientFactory } from '../keys';
 import {
   describePermission,
+  needsStoreChoice,
   riskClasses,
   type PermissionDescription,
   type RiskClass,
@@ -14,7 +15,6 @@ import {
   type ListeningProcess,
 } from './listener-process';
 import { findReusableKey, type MintChoice } from './obtain';
-import { needsStoreChoice } from './stores';
 
 /**
  * What the merchant is shown before deciding on a deep-link request, and

@@ -1,15 +1,15 @@
 import { runAuthorizeFlow, type AuthorizeFlowOptions } from '../authorize';
 import { addServer, createKeyOverRest, type ClientFactory } from '../keys';
-import type { Vault } from '../vault';
-import type { KeyRecord, ServerRecord } from '../vault/schema';
-import type { DelegationRequest } from './link';
 import {
   hasNamedStore,
   needsStoreChoice,
   samePermissionSet,
   scopedTo,
   storesNamed,
-} from './stores';
+} from '../permissions';
+import type { Vault } from '../vault';
+import type { KeyRecord, ServerRecord } from '../vault/schema';
+import type { DelegationRequest } from './link';
 
 /**
  * Getting the key a deep-link request asks for: reuse one of ours, mint one

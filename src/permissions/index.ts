@@ -58,6 +58,15 @@ export {
   type ServerPermissionFacts,
 } from './server-model';
 export {
+  canonicalSet,
+  hasNamedStore,
+  needsStoreChoice,
+  samePermissionSet,
+  scopedTo,
+  storesNamed,
+  type StoreReach,
+} from './stores';
+export {
   RISK_CLASSES,
   RISK_LABELS,
   riskClasses,

@@ -130,7 +130,7 @@ describe('DeepLinkConsent', () => {
     const fake = show({});
     fireEvent.click(await screen.findByRole('radio', { name: /password/ }));
     expect(approveButton().disabled).toBe(true);
-    fireEvent.change(screen.getByLabelText('BTCPay account email'), {
+    fireEvent.change(screen.getByLabelText('Email'), {
       target: { value: 'merchant@example.com' },
     });
     fireEvent.change(screen.getByLabelText('Password'), {

@@ -194,6 +194,37 @@ describe('NewKeyScreen stores', () => {
     });
   });
 
+  it('lists the stores with the password only once the sign-in is filled in', async () => {
+    const fake = fakeWithStores();
+    renderWith(fake, <NewKeyScreen serverId="s2" navigate={navigate} />);
+    fireEvent.click(await screen.findByRole('radio', { name: /password/ }));
+    const waiting = screen.getByRole('button', {
+      name: 'Fill in the sign-in to list the stores',
+    }) as HTMLButtonElement;
+    expect(waiting.disabled).toBe(true);
+
+    fireEvent.change(screen.getByLabelText('Email'), {
+      target: { value: 'merchant@example.com' },
+    });
+    fireEvent.change(screen.getByLabelText('Password'), {
+      target: { value: 'correct horse' },
+    });
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Load the stores of Cafe' }),
+    );
+    expect(
+      await screen.findByRole('option', { name: 'Cafe bar' }),
+    ).toBeTruthy();
+    expect(lastCall(fake, 'listStores')).toEqual({
+      serverId: 's2',
+      auth: {
+        kind: 'basic',
+        email: 'merchant@example.com',
+        password: 'correct horse',
+      },
+    });
+  });
+
   it('offers no store list in the browser flow without a manager key', async () => {
     renderWith(fakeWithStores(), <NewKeyScreen navigate={navigate} />);
     await screen.findByRole('radio', { name: /All my stores/ });

@@ -9,12 +9,6 @@ import type {
  * page, or sign in with a BTCPay password (spent once, never stored).
  */
 
-/** The e-mail and password for the password way. */
-export interface SignIn {
-  email: string;
-  password: string;
-}
-
 function methodLabel(
   method: DeepLinkMethod,
   request: DeepLinkRequestView,
@@ -33,19 +27,15 @@ function methodLabel(
   }
 }
 
-/** The radio group of open ways, with the sign-in fields for a password. */
+/** The radio group of the ways open for this request. */
 export function MethodChoice({
   request,
   method,
   onMethod,
-  signIn,
-  onSignIn,
 }: {
   request: DeepLinkRequestView;
   method: DeepLinkMethod;
   onMethod: (method: DeepLinkMethod) => void;
-  signIn: SignIn;
-  onSignIn: (signIn: SignIn) => void;
 }) {
   return (
     <fieldset>
@@ -65,34 +55,6 @@ export function MethodChoice({
           )}
         </label>
       ))}
-      {method === 'basic' && (
-        <>
-          <label>
-            BTCPay account email
-            <input
-              type="email"
-              autoComplete="username"
-              value={signIn.email}
-              onChange={(e) => onSignIn({ ...signIn, email: e.target.value })}
-            />
-          </label>
-          <label>
-            Password
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={signIn.password}
-              onChange={(e) =>
-                onSignIn({ ...signIn, password: e.target.value })
-              }
-            />
-          </label>
-          <p className="muted">
-            Used once for this key and never stored. Servers from BTCPay 2.4.2
-            on refuse passwords unless their admin allowed it.
-          </p>
-        </>
-      )}
     </fieldset>
   );
 }

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { openWithSystem } from '../../authorize';
 import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
 import { requestKey, type KeyRequestAnswer } from '../../delegation/requester';
-import { needsStoreChoice } from '../../delegation/stores';
+import { needsStoreChoice } from '../../permissions';
 import {
   describePermission,
   riskClasses,

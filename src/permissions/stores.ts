@@ -1,10 +1,11 @@
-import { parsePermission, policyKind, type Permission } from '../permissions';
+import { parsePermission, policyKind, type Permission } from './parse';
 
 /**
- * Which stores a deep-link request reaches. An app that sets
- * `selectiveStores=true` asks the merchant to pick one store, and a key for
- * such a request must never reach more than that store: BTCPay's page asks
- * for the store, and minting here requires one to be picked.
+ * Which stores a set of permissions reaches, and limiting it to one. A
+ * request with `selectiveStores=true` asks the merchant to pick one store,
+ * and a key for it must never reach more than that store: BTCPay's page
+ * asks for the store, and minting here requires one to be picked. The
+ * new-key form limits a key to the store picked there the same way.
  */
 
 /** The parts of a request that decide its store reach. */
