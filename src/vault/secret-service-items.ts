@@ -1,4 +1,12 @@
-import { createRequire } from 'node:module';
+import {
+  askSecretService,
+  propertyOf,
+  searchItems,
+  SERVICE_PATH,
+  variantValue,
+  type AskSecretService,
+  type Reply,
+} from './secret-service-bus';
 
 /**
  * Lists the keychain accounts of a service on Linux by asking the Secret
@@ -8,15 +16,8 @@ import { createRequire } from 'node:module';
  * listing here cannot read a single key.
  *
  * Why not keytar: its findCredentials loads every secret of the service to
- * return the account names next to them.
- *
- * Why one connection of our own rather than a `dbus-send` per question:
- * gnome-keyring aborts (a known upstream race, in its property getter)
- * when short-lived clients read item properties in quick succession; a
- * listing that spawned one `dbus-send` per item crashed it in three of four
- * stress runs while other processes wrote to the keyring, and a restarted
- * gnome-keyring comes back locked. One connection that stays open until its
- * last answer never did.
+ * return the account names next to them. Why one connection for the whole
+ * listing: see secret-service-bus.ts.
  */
 
 /** The accounts found, and whether a locked collection may hide more. */
@@ -31,57 +32,23 @@ export interface SecretServiceAccounts {
   locked: boolean;
 }
 
-const SECRET_SERVICE = 'org.freedesktop.secrets';
-const SERVICE_PATH = '/org/freedesktop/secrets';
-
-/** What the D-Bus library answers a call with: one value or several. */
-type Reply = unknown;
-
-/** The little of @homebridge/dbus-native this module uses. */
-interface SessionBus {
-  invoke(
-    message: Record<string, unknown>,
-    callback: (error: unknown, ...values: unknown[]) => void,
-  ): void;
-  connection: { end(): void; on(event: 'error', handler: () => void): void };
-}
-
 /**
  * The accounts stored under `service`, from item attributes only. Null when
  * the Secret Service cannot be asked this way (no session bus, no answer in
  * time, a reply it cannot read), so the caller can fall back to another way.
  */
-export async function listSecretServiceAccounts(
+export function listSecretServiceAccounts(
   service: string,
   timeoutMs: number,
 ): Promise<SecretServiceAccounts | null> {
-  const bus = connect();
-  if (!bus) return null;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  try {
-    return await listOver(bus, service, deadline);
-  } catch {
-    return null;
-  } finally {
-    bus.connection.end();
-  }
+  return askSecretService(timeoutMs, (ask) => listOver(ask, service));
 }
 
 async function listOver(
-  bus: SessionBus,
+  ask: AskSecretService,
   service: string,
-  deadline: AbortSignal,
 ): Promise<SecretServiceAccounts | null> {
-  const ask = (message: Record<string, unknown>) =>
-    call(bus, message, deadline);
-  const found = await ask({
-    path: SERVICE_PATH,
-    interface: 'org.freedesktop.Secret.Service',
-    member: 'SearchItems',
-    signature: 'a{ss}',
-    body: [[['service', service]]],
-  });
-  const items = searchResult(found);
+  const items = await searchItems(ask, service);
   const defaultLocked = await isDefaultCollectionLocked(ask);
   if (items === null || defaultLocked === null) return null;
 
@@ -104,7 +71,7 @@ async function listOver(
 
 /** Whether the collection behind the `default` alias is locked. */
 async function isDefaultCollectionLocked(
-  ask: (message: Record<string, unknown>) => Promise<Reply>,
+  ask: AskSecretService,
 ): Promise<boolean | null> {
   const alias = await ask({
     path: SERVICE_PATH,
@@ -120,81 +87,6 @@ async function isDefaultCollectionLocked(
     await ask(propertyOf(alias, 'Collection', 'Locked')),
   );
   return typeof locked === 'boolean' ? locked : null;
-}
-
-function propertyOf(
-  path: string,
-  kind: 'Item' | 'Collection',
-  property: string,
-): Record<string, unknown> {
-  return {
-    path,
-    interface: 'org.freedesktop.DBus.Properties',
-    member: 'Get',
-    signature: 'ss',
-    body: [`org.freedesktop.Secret.${kind}`, property],
-  };
-}
-
-/** One method call, answered or failed before `deadline` fires. */
-function call(
-  bus: SessionBus,
-  message: Record<string, unknown>,
-  deadline: AbortSignal,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    if (deadline.aborted) return reject(new Error('no answer in time'));
-    const onTimeout = () => reject(new Error('no answer in time'));
-    deadline.addEventListener('abort', onTimeout, { once: true });
-    bus.invoke(
-      { destination: SECRET_SERVICE, ...message },
-      (error, ...values) => {
-        deadline.removeEventListener('abort', onTimeout);
-        if (error) reject(new Error('the Secret Service refused the call'));
-        else resolve(values.length > 1 ? values : values[0]);
-      },
-    );
-  });
-}
-
-/** The session bus, or null when there is none to connect to. */
-function connect(): SessionBus | null {
-  try {
-    const require = createRequire(import.meta.url);
-    const dbus = require('@homebridge/dbus-native') as {
-      sessionBus(): SessionBus;
-    };
-    const bus = dbus.sessionBus();
-    // A bus that goes away mid-listing fails the pending calls instead.
-    bus.connection.on('error', () => undefined);
-    return bus;
-  } catch {
-    return null;
-  }
-}
-
-/** SearchItems answers two arrays of object paths, unlocked items first. */
-export function searchResult(
-  reply: Reply,
-): { unlocked: string[]; locked: string[] } | null {
-  if (!Array.isArray(reply) || reply.length !== 2) return null;
-  const [unlocked, locked] = reply as unknown[];
-  const paths = (value: unknown) =>
-    Array.isArray(value) && value.every((v) => typeof v === 'string')
-      ? (value as string[])
-      : null;
-  const open = paths(unlocked);
-  const closed = paths(locked);
-  return open && closed ? { unlocked: open, locked: closed } : null;
-}
-
-/**
- * A property value comes as a variant: `[signature, [value]]`.
- */
-function variantValue(reply: Reply): unknown {
-  if (!Array.isArray(reply) || reply.length !== 2) return undefined;
-  const values: unknown = reply[1];
-  return Array.isArray(values) ? values[0] : undefined;
 }
 
 /**

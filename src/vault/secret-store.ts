@@ -137,9 +137,10 @@ export function createKeytarStore(
     },
     // On Linux the names come from the Secret Service's item attributes,
     // so no secret is read. LIMITATION: keytar, used elsewhere (and on Linux
-    // without dbus-send), can only list accounts together with their
-    // secrets; they are dropped here so no caller ever sees them. Fixing it
-    // needs a macOS and Windows binding that lists names alone.
+    // when the Secret Service cannot be asked over D-Bus that way), can only
+    // list accounts together with their secrets; they are dropped here so no
+    // caller ever sees them. Fixing it needs a macOS and Windows binding
+    // that lists names alone.
     accounts: async () => {
       if (!injected && platform === 'linux') {
         const listed = await listLinuxAccounts(service, timeoutMs);

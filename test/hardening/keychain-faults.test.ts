@@ -147,6 +147,8 @@ describe('the vault when the keychain fails', () => {
 
   it('explains a locked collection instead of losing a key or crashing', async () => {
     const report = await runFault('locked', process.env, true);
+    // Told over the app's own D-Bus connection, with no D-Bus tool to run.
+    expect(report['lockedWithoutDbusTools']).toBe(true);
     expectCleanFailure(report as FaultReport, ['locked']);
     expect(report['keysInMetadata']).toBe(1);
     // A locked key is not a missing key: reading it says locked.

@@ -6,7 +6,15 @@
 // own gnome-keyring there).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createKeytarStore, openVault } from '../../../src/vault';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createKeytarStore,
+  KEYCHAIN_SERVICE,
+  openVault,
+} from '../../../src/vault';
+import { hasLockedItems } from '../../../src/vault/locked-items';
 import { recordTestSecret } from '../../support/secrets';
 
 const [scenario = '', home = ''] = process.argv.slice(2);
@@ -57,6 +65,19 @@ function lockLoginCollection(): void {
   ]);
 }
 
+/** Runs `task` with a PATH that finds no program, dbus-send included. */
+async function withoutPrograms<T>(task: () => Promise<T>): Promise<T> {
+  const savedPath = process.env['PATH'];
+  const empty = mkdtempSync(path.join(os.tmpdir(), 'no-programs-'));
+  process.env['PATH'] = empty;
+  try {
+    return await task();
+  } finally {
+    process.env['PATH'] = savedPath;
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
 const report: Record<string, unknown> = { scenario };
 if (scenario !== 'no-bus') {
   // A fresh, unlocked keyring in this private session.
@@ -70,7 +91,12 @@ if (scenario !== 'no-bus') {
     process.kill(pid, 'SIGKILL');
     report['killedDaemon'] = Number.isInteger(pid);
   }
-  if (scenario === 'locked') lockLoginCollection();
+  if (scenario === 'locked') {
+    lockLoginCollection();
+    report['lockedWithoutDbusTools'] = await withoutPrograms(() =>
+      hasLockedItems(KEYCHAIN_SERVICE, 4_000),
+    );
+  }
 }
 
 const before = JSON.stringify(await vault.metadata());
