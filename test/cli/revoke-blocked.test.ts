@@ -10,7 +10,8 @@ import {
 
 // `key revoke` when the key's owner is locked out: the key cannot revoke
 // itself, so the admin's manager key must delete it by the route that
-// reaches another account's keys, and a key it cannot reach is kept.
+// reaches another account's keys, and a key it cannot reach is kept, as is
+// a blocked manager key, which has no other manager key to delete it.
 
 const ADMIN = 'admin@sandbox.test';
 const LOCKME = 'lockme@sandbox.test';
@@ -114,6 +115,36 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
       ]);
       expect(run.code, run.stderr).toBe(0);
       expect(onServer(LOCKME, 'Anonymous')).toBe(false);
+    },
+    SLOW,
+  );
+
+  it(
+    'keeps a blocked manager key, saying the manager key is that key itself',
+    async () => {
+      const keys = await runCliJson<(ListedKey & { label: string })[]>(home, [
+        'key',
+        'list',
+      ]);
+      const manager = keys.find((k) => k.label === 'Admin manager');
+      sandbox.admin.lockOut(ADMIN);
+      try {
+        const run = await runCli(home, [
+          'key',
+          'revoke',
+          manager?.id ?? '',
+          '--yes',
+        ]);
+
+        expect(run.code).toBe(4);
+        expect(run.stderr).toMatch(/was not revoked and is still stored here/);
+        expect(run.stderr).toMatch(
+          /the manager key could not either: this key is the manager key\./,
+        );
+        expect(onServer(ADMIN, 'Admin manager')).toBe(true);
+      } finally {
+        sandbox.admin.unlock(ADMIN);
+      }
     },
     SLOW,
   );
