@@ -81,6 +81,16 @@ describe('docs/deep-links.md', () => {
         { length: count },
         () => 'permissions=btcpay.store.canviewinvoices',
       ).join('&');
+    // A real permission limited to a store, padded to `length` by its store id.
+    const scopedPermission = (length: number) => {
+      const policy = 'btcpay.store.canviewinvoices:';
+      return policy + 's'.repeat(length - policy.length);
+    };
+    // A loopback redirect padded to `length` by its path.
+    const redirect = (length: number) => {
+      const origin = 'http://127.0.0.1:5000/';
+      return origin + 'p'.repeat(length - origin.length);
+    };
     const cases: [string, string, string][] = [
       [
         `state=${'s'.repeat(LINK_LIMITS.stateLength)}`,
@@ -93,9 +103,24 @@ describe('docs/deep-links.md', () => {
         'applicationname-invalid',
       ],
       [
+        `applicationIdentifier=${'i'.repeat(LINK_LIMITS.identifierLength)}`,
+        `applicationIdentifier=${'i'.repeat(LINK_LIMITS.identifierLength + 1)}`,
+        'applicationidentifier-invalid',
+      ],
+      [
         permissions(LINK_LIMITS.permissionCount),
         permissions(LINK_LIMITS.permissionCount + 1),
         'too-many-permissions',
+      ],
+      [
+        `permissions=${scopedPermission(LINK_LIMITS.permissionLength)}`,
+        `permissions=${scopedPermission(LINK_LIMITS.permissionLength + 1)}`,
+        'permission-invalid',
+      ],
+      [
+        `redirect=${encodeURIComponent(redirect(MAX_REDIRECT_LENGTH))}`,
+        `redirect=${encodeURIComponent(redirect(MAX_REDIRECT_LENGTH + 1))}`,
+        'redirect-too-long',
       ],
     ];
     for (const [atLimit, overLimit, rule] of cases) {
