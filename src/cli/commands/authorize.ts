@@ -15,11 +15,12 @@ import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
 import { note, paint, printJson, say } from '../output';
 import { promptYesNo } from '../prompt';
+import { collectRepeated } from '../repeated-option';
 import { openCliVault } from '../vault';
 
 interface AuthorizeOptions {
   server: string;
-  permission: string[];
+  permission?: string[];
   name?: string;
   identifier?: string;
   strict: boolean;
@@ -46,8 +47,7 @@ export const registerAuthorizeCommand: RegisterCommands = (
     .option(
       '--permission <permission>',
       'policy or policy:storeId; repeat for more',
-      collect,
-      [],
+      collectRepeated,
     )
     .option('--name <name>', 'the application name BTCPay shows and labels')
     .option('--identifier <id>', 'an application identifier to group keys by')
@@ -71,10 +71,6 @@ export const registerAuthorizeCommand: RegisterCommands = (
     .option('--json', 'print the result as JSON')
     .action((options: AuthorizeOptions) => authorizeCommand(context, options));
 };
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 function parseBooleanOption(value: string): boolean {
   if (/^true$/i.test(value)) return true;
@@ -140,14 +136,15 @@ async function authorizeCommand(
 
 /** Invalid permissions are refused here, before a browser is opened. */
 function checkedPermissions(options: AuthorizeOptions): string[] {
-  if (options.manager && options.permission.length > 0) {
+  const permissions = options.permission ?? [];
+  if (options.manager && permissions.length > 0) {
     throw new CommandFailure(
       ExitCode.usage,
       '--manager always asks for unrestricted access; it takes no --permission.',
       'Leave out --permission, or leave out --manager.',
     );
   }
-  return options.permission.map((text) => {
+  return permissions.map((text) => {
     const parsed = parsePermission(text);
     if (!parsed.ok) {
       throw new CommandFailure(ExitCode.usage, parsed.reason, null);

@@ -17,7 +17,8 @@ export interface ConsentChoiceOptions {
   method?: string;
   user?: string;
   passwordStdin?: boolean;
-  store: string[];
+  /** Every --store given; undefined when none was. */
+  store?: string[];
 }
 
 /** Plain words for each way of getting the key. */
@@ -100,9 +101,10 @@ export async function chooseStore(
   options: ConsentChoiceOptions,
   view: ConsentView,
 ): Promise<string[]> {
-  if (options.store.length === 1) return options.store;
+  const given = options.store ?? [];
+  if (given.length === 1) return given;
   const stores =
-    options.store.length === 0 ? await storesToPick(vault, view.server) : null;
+    given.length === 0 ? await storesToPick(vault, view.server) : null;
   if (stores && stores.length > 0 && context.isTTY) {
     note(
       context,

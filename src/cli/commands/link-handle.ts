@@ -14,7 +14,7 @@ import { note, printJson, say } from '../output';
 import { promptYesNo } from '../prompt';
 import { openCliVault } from '../vault';
 import type { Vault } from '../../vault';
-import { describeRequest } from './link';
+import { describeRequest, linkRefused } from './link';
 import {
   basicCredentials,
   chooseMethod,
@@ -27,7 +27,7 @@ export interface HandleOptions {
   method?: string;
   user?: string;
   passwordStdin?: boolean;
-  store: string[];
+  store?: string[];
   yes?: boolean;
   deny?: boolean;
   remember?: boolean;
@@ -48,13 +48,7 @@ export async function handleLinkCommand(
   url: string,
   options: HandleOptions,
 ): Promise<void> {
-  if (options.method && !METHODS.includes(options.method as MintChoice)) {
-    throw new CommandFailure(
-      ExitCode.usage,
-      `Unknown method "${options.method}".`,
-      `Use one of: ${METHODS.join(', ')}.`,
-    );
-  }
+  checkFlags(options);
   const parsed = parseDeepLink(url);
   if (!parsed.ok) {
     const { refusal } = parsed;
@@ -66,11 +60,7 @@ export async function handleLinkCommand(
         state: refusal.state,
       });
     }
-    throw new CommandFailure(
-      ExitCode.refused,
-      `Refused: ${refusal.message}`,
-      null,
-    );
+    throw linkRefused(refusal);
   }
 
   const vault = await openCliVault(context);
@@ -82,6 +72,47 @@ export async function handleLinkCommand(
     logger: context.logger,
   });
   reportOutcome(context, options, outcome);
+}
+
+/** The flags that only mean something when the request is approved. */
+const APPROVAL_FLAGS = [
+  ['method', '--method'],
+  ['user', '--user'],
+  ['passwordStdin', '--password-stdin'],
+  ['store', '--store'],
+] as const;
+
+/**
+ * Refuses flags that contradict each other before anything is read or sent,
+ * rather than letting one silently win over the other.
+ */
+function checkFlags(options: HandleOptions): void {
+  if (options.method && !METHODS.includes(options.method as MintChoice)) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `Unknown method "${options.method}".`,
+      `Use one of: ${METHODS.join(', ')}.`,
+    );
+  }
+  if (!options.deny) return;
+  if (options.yes) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      '--yes approves the request and --deny refuses it; they cannot both be the answer.',
+      'Give --yes to approve or --deny to refuse, not both.',
+    );
+  }
+  const given = APPROVAL_FLAGS.filter(([name]) => {
+    const value = options[name];
+    return Array.isArray(value) ? value.length > 0 : Boolean(value);
+  }).map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `--deny refuses the request, so ${given.join(', ')} would be ignored.`,
+      `Leave out ${given.join(', ')} to refuse, or --deny to approve.`,
+    );
+  }
 }
 
 /** The browser flow's hooks: print its new warnings and the address. */
@@ -143,7 +174,7 @@ async function askConsent(
   const stores =
     minting && view.needsStore
       ? await chooseStore(context, vault, options, view)
-      : options.store;
+      : (options.store ?? []);
   return {
     approve: true,
     method,

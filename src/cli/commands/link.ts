@@ -1,6 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { openWithSystem } from '../../authorize';
-import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
+import {
+  parseDeepLink,
+  type DelegationRequest,
+  type LinkRefusal,
+} from '../../delegation/link';
 import { requestKey, type KeyRequestAnswer } from '../../delegation/requester';
 import { needsStoreChoice } from '../../permissions';
 import {
@@ -12,6 +16,7 @@ import { fingerprintKey } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
 import { note, paint, printJson, say } from '../output';
+import { collectRepeated } from '../repeated-option';
 import { registerDecisionCommands } from './link-decisions';
 import { handleLinkCommand } from './link-handle';
 
@@ -53,8 +58,7 @@ export const registerLinkCommands: RegisterCommands = (program, context) => {
     .option(
       '--store <id>',
       'the store the key is limited to (needed with manager or basic when the app asks you to pick one)',
-      collect,
-      [],
+      collectRepeated,
     )
     .option('--yes', 'approve without asking (scripts)')
     .option('--deny', 'refuse the request')
@@ -78,7 +82,7 @@ function registerRequestCommand(link: Command, context: CliContext): void {
         'print what came back',
     )
     .requiredOption('--server <url>', 'the BTCPay server address')
-    .option('--permission <permission>', 'repeat for more', collect, [])
+    .option('--permission <permission>', 'repeat for more', collectRepeated)
     .option('--name <name>', 'the application name to show')
     .option('--identifier <id>', 'the application identifier')
     .option('--select-store', 'let the merchant pick the store')
@@ -87,10 +91,6 @@ function registerRequestCommand(link: Command, context: CliContext): void {
     .option('--show-key', 'print the key itself (it is masked otherwise)')
     .option('--json', 'print the answer as JSON')
     .action((options: RequestOptions) => requestCommand(context, options));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function parseSeconds(value: string): number {
@@ -110,22 +110,25 @@ function inspectCommand(
 ): void {
   const parsed = parseDeepLink(url);
   if (!parsed.ok) {
-    if (options.json) {
-      printJson(context, {
-        ok: false,
-        rule: parsed.refusal.rule,
-        message: parsed.refusal.message,
-      });
-    }
-    throw new CommandFailure(
-      ExitCode.refused,
-      `Refused: ${parsed.refusal.message}`,
-      null,
-    );
+    const { rule, message, nextStep } = parsed.refusal;
+    if (options.json) printJson(context, { ok: false, rule, message, nextStep });
+    throw linkRefused(parsed.refusal);
   }
   if (options.json)
     return printJson(context, { ok: true, request: parsed.request });
   say(context, ...describeRequest(context, parsed.request));
+}
+
+/**
+ * The failure for a refused link: the rule it broke, why, and what the app
+ * that built it should change.
+ */
+export function linkRefused(refusal: LinkRefusal): CommandFailure {
+  return new CommandFailure(
+    ExitCode.refused,
+    `Refused (${refusal.rule}): ${refusal.message}`,
+    refusal.nextStep,
+  );
 }
 
 /** The request in words, as the consent prompt and `inspect` show it. */
@@ -169,7 +172,7 @@ export function describeRequest(
 
 interface RequestOptions {
   server: string;
-  permission: string[];
+  permission?: string[];
   name?: string;
   identifier?: string;
   selectStore?: boolean;
@@ -185,7 +188,7 @@ async function requestCommand(
 ): Promise<void> {
   const pending = await requestKey({
     server: options.server,
-    permissions: options.permission,
+    permissions: options.permission ?? [],
     applicationName: options.name ?? 'btcpay-keys link request',
     ...(options.identifier
       ? { applicationIdentifier: options.identifier }
