@@ -14,7 +14,7 @@ import { note, printJson, say } from '../output';
 import { promptYesNo } from '../prompt';
 import { openCliVault } from '../vault';
 import type { Vault } from '../../vault';
-import { describeRequest, linkRefused } from './link';
+import { describeRequest } from './link';
 import {
   basicCredentials,
   chooseMethod,
@@ -48,7 +48,13 @@ export async function handleLinkCommand(
   url: string,
   options: HandleOptions,
 ): Promise<void> {
-  checkFlags(options);
+  if (options.method && !METHODS.includes(options.method as MintChoice)) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `Unknown method "${options.method}".`,
+      `Use one of: ${METHODS.join(', ')}.`,
+    );
+  }
   const parsed = parseDeepLink(url);
   if (!parsed.ok) {
     const { refusal } = parsed;
@@ -60,7 +66,11 @@ export async function handleLinkCommand(
         state: refusal.state,
       });
     }
-    throw linkRefused(refusal);
+    throw new CommandFailure(
+      ExitCode.refused,
+      `Refused: ${refusal.message}`,
+      null,
+    );
   }
 
   const vault = await openCliVault(context);
@@ -72,47 +82,6 @@ export async function handleLinkCommand(
     logger: context.logger,
   });
   reportOutcome(context, options, outcome);
-}
-
-/** The flags that only mean something when the request is approved. */
-const APPROVAL_FLAGS = [
-  ['method', '--method'],
-  ['user', '--user'],
-  ['passwordStdin', '--password-stdin'],
-  ['store', '--store'],
-] as const;
-
-/**
- * Refuses flags that contradict each other before anything is read or sent,
- * rather than letting one silently win over the other.
- */
-function checkFlags(options: HandleOptions): void {
-  if (options.method && !METHODS.includes(options.method as MintChoice)) {
-    throw new CommandFailure(
-      ExitCode.usage,
-      `Unknown method "${options.method}".`,
-      `Use one of: ${METHODS.join(', ')}.`,
-    );
-  }
-  if (!options.deny) return;
-  if (options.yes) {
-    throw new CommandFailure(
-      ExitCode.usage,
-      '--yes approves the request and --deny refuses it; they cannot both be the answer.',
-      'Give --yes to approve or --deny to refuse, not both.',
-    );
-  }
-  const given = APPROVAL_FLAGS.filter(([name]) => {
-    const value = options[name];
-    return Array.isArray(value) ? value.length > 0 : Boolean(value);
-  }).map(([, flag]) => flag);
-  if (given.length > 0) {
-    throw new CommandFailure(
-      ExitCode.usage,
-      `--deny refuses the request, so ${given.join(', ')} would be ignored.`,
-      `Leave out ${given.join(', ')} to refuse, or --deny to approve.`,
-    );
-  }
 }
 
 /** The browser flow's hooks: print its new warnings and the address. */

@@ -1,10 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { openWithSystem } from '../../authorize';
-import {
-  parseDeepLink,
-  type DelegationRequest,
-  type LinkRefusal,
-} from '../../delegation/link';
+import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
 import { requestKey, type KeyRequestAnswer } from '../../delegation/requester';
 import { needsStoreChoice } from '../../permissions';
 import {
@@ -110,25 +106,22 @@ function inspectCommand(
 ): void {
   const parsed = parseDeepLink(url);
   if (!parsed.ok) {
-    const { rule, message, nextStep } = parsed.refusal;
-    if (options.json) printJson(context, { ok: false, rule, message, nextStep });
-    throw linkRefused(parsed.refusal);
+    if (options.json) {
+      printJson(context, {
+        ok: false,
+        rule: parsed.refusal.rule,
+        message: parsed.refusal.message,
+      });
+    }
+    throw new CommandFailure(
+      ExitCode.refused,
+      `Refused: ${parsed.refusal.message}`,
+      null,
+    );
   }
   if (options.json)
     return printJson(context, { ok: true, request: parsed.request });
   say(context, ...describeRequest(context, parsed.request));
-}
-
-/**
- * The failure for a refused link: the rule it broke, why, and what the app
- * that built it should change.
- */
-export function linkRefused(refusal: LinkRefusal): CommandFailure {
-  return new CommandFailure(
-    ExitCode.refused,
-    `Refused (${refusal.rule}): ${refusal.message}`,
-    refusal.nextStep,
-  );
 }
 
 /** The request in words, as the consent prompt and `inspect` show it. */
