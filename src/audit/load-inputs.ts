@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { readCheckedEvents } from '../vault/event-log';
 import { migrateMetadata } from '../vault/migrations';
 import { vaultFiles } from '../vault/paths';
 import type { SecretStore } from '../vault/secret-store';
 import { emptyMetadata, MetadataDocument } from '../vault/schema';
+import { setAsideFiles } from '../vault/set-aside-records';
 import { loadAuditConfig } from './config';
 import type { AuditInputs } from './run-audit';
 
@@ -31,10 +33,10 @@ export class AuditMetadataError extends Error {
 }
 
 /**
- * Reads what the audit needs from the data folder: metadata, event log and
- * audit.json. It opens no network connection and, unless `keychain` is
- * true, never loads or calls the keychain; with it, only account names are
- * listed, never a secret.
+ * Reads what the audit needs from the data folder: metadata, event log,
+ * audit.json and the names of set-aside metadata files. It opens no network
+ * connection and, unless `keychain` is true, never loads or calls the
+ * keychain; with it, only account names are listed, never a secret.
  */
 export async function loadAuditInputs(
   home: string,
@@ -42,16 +44,18 @@ export async function loadAuditInputs(
 ): Promise<AuditInputs> {
   // One read of the log gives both its check and its size; a broken log
   // still has readable entries, the finding says the rest.
-  const [metadata, config, log] = await Promise.all([
+  const [metadata, config, log, setAside] = await Promise.all([
     readMetadata(home),
     loadAuditConfig(home),
     readCheckedEvents(home),
+    setAsideFiles(home),
   ]);
 
   const inputs: AuditInputs = {
     metadata,
     eventCount: log.count,
     logVerification: log.verification,
+    setAsideMetadata: setAside.map((file) => path.basename(file)),
     config,
     now: options.now ?? new Date(),
   };

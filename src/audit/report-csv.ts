@@ -1,5 +1,5 @@
 import type { AuditReport } from './report-schema';
-import { SEVERITIES } from './report-schema';
+import { SEVERITIES, type AppliedConfig } from './report-schema';
 import {
   inventoryEntryOf,
   lastCheckInWords,
@@ -9,8 +9,9 @@ import {
 
 /**
  * The report as one CSV table for spreadsheets. The `record` column says
- * what a row is: a `summary` count, a `finding`, or a `key` of the
- * inventory; columns that do not apply to a row are empty.
+ * what a row is: a `config` setting the audit ran with, a `summary` count,
+ * a `finding`, or a `key` of the inventory; columns that do not apply to a
+ * row are empty.
  */
 
 /** Column order of the CSV report (documented in docs/audit.md). */
@@ -43,6 +44,7 @@ type CsvRow = Partial<Record<CsvColumn, string | number>>;
 /** Renders the report as RFC 4180 CSV with CRLF line ends. */
 export function renderCsvReport(report: AuditReport): string {
   const rows: CsvRow[] = [
+    ...configRows(report.config),
     ...summaryRows(report),
     ...findingRows(report),
     ...keyRows(report),
@@ -54,6 +56,38 @@ export function renderCsvReport(report: AuditReport): string {
     ),
   ];
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Thresholds, keychain use, disabled rules and severity overrides. */
+function configRows(config: AppliedConfig): CsvRow[] {
+  const threshold = (name: string, days: number): CsvRow => ({
+    record: 'config',
+    group: 'threshold',
+    name,
+    count: days,
+  });
+  return [
+    threshold('rotation_days', config.rotationDays),
+    threshold('stale_verification_days', config.staleVerificationDays),
+    {
+      record: 'config',
+      group: 'keychain',
+      name: config.keychainChecked ? 'checked' : 'not checked',
+    },
+    ...config.disabledRules.map((rule) => ({
+      record: 'config',
+      group: 'disabled',
+      rule,
+      title: 'Switched off in audit.json',
+    })),
+    ...config.severityOverrides.map((o) => ({
+      record: 'config',
+      group: 'severity',
+      rule: o.rule,
+      severity: o.severity,
+      title: `Set in audit.json; the default is ${o.defaultSeverity}`,
+    })),
+  ];
 }
 
 function summaryRows(report: AuditReport): CsvRow[] {
@@ -68,6 +102,7 @@ function summaryRows(report: AuditReport): CsvRow[] {
     count('keys', 'active', summary.keyCount),
     count('keys', 'revoked', summary.revokedKeyCount),
     count('servers', 'all', summary.serverCount),
+    count('events', 'log', report.config.eventCount),
     ...[...SEVERITIES]
       .reverse()
       .map((s) => count('severity', s, summary.bySeverity[s])),

@@ -6,6 +6,7 @@ import {
   permissionsInWords,
   RISK_CLASS_WORDS,
   risksInWords,
+  settingsInWords,
   subjectOf,
 } from './report-words';
 
@@ -22,7 +23,13 @@ export function renderMarkdownReport(report: AuditReport): string {
     '',
     `Generated ${report.generatedAt}: ${summary.keyCount} active keys ` +
       `(${summary.revokedKeyCount} revoked) on ${summary.serverCount} ` +
-      `servers. Findings: ${countsInWords(summary.bySeverity)}.`,
+      `servers; ${report.config.eventCount} events in the log; keychain ` +
+      `${report.config.keychainChecked ? 'checked' : 'not checked'}. ` +
+      `Findings: ${countsInWords(summary.bySeverity)}.`,
+    '',
+    '## Settings',
+    '',
+    ...mdTable(['Setting', 'Value'], settingsInWords(report.config)),
     '',
     '## Findings by severity',
     '',

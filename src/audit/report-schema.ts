@@ -1,13 +1,18 @@
 import { z } from 'zod';
 
 /**
- * The shape of an audit report, version 1. The JSON report is exactly this
+ * The shape of an audit report, version 2. The JSON report is exactly this
  * object, so scheduled checks and spreadsheets can rely on its fields
  * (docs/audit.md describes each one).
  */
 
-/** Bumped only when a field is removed or changes meaning. */
-export const AUDIT_REPORT_VERSION = 1;
+/**
+ * Bumped whenever the shape changes. The published schema refuses unknown
+ * fields and rule ids, so even an added field or rule would fail a check
+ * written against the previous version. Version 2 added
+ * `config.severityOverrides` and the `metadata-set-aside` rule.
+ */
+export const AUDIT_REPORT_VERSION = 2;
 
 /** Severities from least to most urgent; the order drives `--fail-on`. */
 export const SEVERITIES = [
@@ -36,6 +41,7 @@ export const RULE_IDS = [
   'delegated',
   'insecure-server',
   'log-tampered',
+  'metadata-set-aside',
   'secret-missing',
   'secret-orphaned',
 ] as const;
@@ -124,11 +130,21 @@ export const AuditSummary = z.object({
 });
 export type AuditSummary = z.infer<typeof AuditSummary>;
 
+/** A rule whose severity audit.json changed, and what it would have been. */
+export const SeverityOverride = z.object({
+  rule: RuleId,
+  severity: Severity,
+  defaultSeverity: Severity,
+});
+export type SeverityOverride = z.infer<typeof SeverityOverride>;
+
 /** The thresholds the report was made with, so a reader can judge it. */
 export const AppliedConfig = z.object({
   rotationDays: z.number().int().positive(),
   staleVerificationDays: z.number().int().positive(),
   disabledRules: z.array(RuleId),
+  /** Every severity set in audit.json, even one equal to the default. */
+  severityOverrides: z.array(SeverityOverride),
   keychainChecked: z.boolean(),
   eventCount: z.number().int().nonnegative(),
 });

@@ -6,6 +6,7 @@ import {
   printable,
   RISK_CLASS_WORDS,
   risksInWords,
+  settingsInWords,
   subjectOf,
 } from './report-words';
 
@@ -40,6 +41,9 @@ export function renderTerminalReport(
       `${report.config.eventCount} events in the log` +
       (report.config.keychainChecked ? '; keychain checked' : ''),
     `Findings: ${countsInWords(summary.bySeverity)}`,
+    ...settingsInWords(report.config).map(
+      ([setting, value]) => `${setting}: ${value}`,
+    ),
     '',
   ];
 

@@ -1,5 +1,6 @@
 import { RISK_LABELS } from '../permissions';
 import type {
+  AppliedConfig,
   AuditReport,
   InventoryEntry,
   RiskClass,
@@ -41,6 +42,26 @@ export function countsInWords(counts: SeverityCounts): string {
     .reverse()
     .map((severity) => `${counts[severity]} ${severity}`)
     .join(', ');
+}
+
+/**
+ * What the report was made with, as label and value: the thresholds, the
+ * rules switched off and every severity changed in audit.json. Each format
+ * shows all of it, so a check switched off or downgraded is never silent.
+ */
+export function settingsInWords(config: AppliedConfig): [string, string][] {
+  const overrides = config.severityOverrides.map(
+    (o) => `${o.rule}: ${o.severity} instead of ${o.defaultSeverity}`,
+  );
+  return [
+    ['Rotation due at', `${config.rotationDays} days old`],
+    [
+      'Verification stale after',
+      `${config.staleVerificationDays} days without a check`,
+    ],
+    ['Disabled rules', config.disabledRules.join(', ') || 'none'],
+    ['Severity overrides', overrides.join(', ') || 'none'],
+  ];
 }
 
 const inventoryIndex = new WeakMap<AuditReport, Map<string, InventoryEntry>>();

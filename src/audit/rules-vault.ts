@@ -165,6 +165,33 @@ export function logFindings(log: LogVerification): DraftFinding[] {
 }
 
 /**
+ * A damaged metadata file the vault moved aside. The keys it listed are
+ * still in the keychain and still work, but nothing here names them any
+ * more, so an audit of the fresh, empty list would otherwise look clean.
+ */
+export function setAsideMetadataFindings(fileName: string): DraftFinding[] {
+  const day = /\.unreadable-(\d{4}-\d{2}-\d{2})T/.exec(fileName)?.[1];
+  return [
+    {
+      rule: 'metadata-set-aside',
+      title: `Damaged key metadata was set aside as ${fileName}`,
+      explanation:
+        `The key list could not be read${day ? ` on ${day}` : ''}, so it ` +
+        `was moved, unchanged, to ${fileName} in the data folder and the ` +
+        'key manager started again with an empty list. The keys it named ' +
+        'are most likely still in the keychain and still work on their ' +
+        'servers, but they are no longer listed, checked or audited here.',
+      fix:
+        'Run "btcpay-keys reconcile" to see the keychain entries no key ' +
+        'names, add their server again with "btcpay-keys server add URL" ' +
+        'if it is gone, and take the keys back with "btcpay-keys ' +
+        'reconcile --adopt --server URL". Then move the set-aside file out ' +
+        'of the data folder (keep it as a backup) to clear this finding.',
+    },
+  ];
+}
+
+/**
  * Compares the keychain listing with the metadata. Only entries shaped like
  * this app's key ids are judged, as `reconcile` does: anything else under
  * the service is not ours to call a leftover. An entry for a revoked key is

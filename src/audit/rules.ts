@@ -1,7 +1,14 @@
 import { riskClasses } from '../permissions';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import type { ResolvedAuditConfig } from './config';
-import type { Finding, RiskClass, RuleId, Severity } from './report-schema';
+import {
+  RULE_IDS,
+  type Finding,
+  type RiskClass,
+  type RuleId,
+  type Severity,
+  type SeverityOverride,
+} from './report-schema';
 
 /**
  * What every rule sees and how a rule's raw finding becomes a reported one:
@@ -56,6 +63,7 @@ export const DEFAULT_SEVERITIES: Record<RuleId, Severity> = {
   delegated: 'info',
   'insecure-server': 'high',
   'log-tampered': 'critical',
+  'metadata-set-aside': 'high',
   'secret-missing': 'medium',
   'secret-orphaned': 'low',
 };
@@ -75,6 +83,21 @@ export function finalizeFindings(
         draft.severity ??
         DEFAULT_SEVERITIES[draft.rule],
     }));
+}
+
+/**
+ * The severities audit.json sets, in rule order, each next to the default
+ * it replaces, so every report can say which grades were changed.
+ */
+export function severityOverrides(
+  config: ResolvedAuditConfig,
+): SeverityOverride[] {
+  return RULE_IDS.flatMap((rule) => {
+    const severity = config.severities[rule];
+    return severity === undefined
+      ? []
+      : [{ rule, severity, defaultSeverity: DEFAULT_SEVERITIES[rule] }];
+  });
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

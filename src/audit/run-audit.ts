@@ -16,6 +16,7 @@ import {
 import {
   finalizeFindings,
   memoizedRiskClasses,
+  severityOverrides,
   type DraftFinding,
   type RuleContext,
 } from './rules';
@@ -26,6 +27,7 @@ import {
   insecureServerFindings,
   keychainFindings,
   logFindings,
+  setAsideMetadataFindings,
   type LogVerification,
 } from './rules-vault';
 
@@ -35,6 +37,11 @@ export interface AuditInputs {
   /** How many event log entries could be read; counted in the report. */
   eventCount: number;
   logVerification: LogVerification;
+  /**
+   * Names of metadata files the vault set aside as damaged, from the data
+   * folder's listing (the files themselves are not read); none if absent.
+   */
+  setAsideMetadata?: readonly string[];
   config: AuditConfig;
   now: Date;
   /** Keychain account names; only given when the user asked for it. */
@@ -61,6 +68,7 @@ export function runAudit(inputs: AuditInputs): AuditReport {
 
   const drafts: DraftFinding[] = [
     ...logFindings(inputs.logVerification),
+    ...(inputs.setAsideMetadata ?? []).flatMap(setAsideMetadataFindings),
     ...metadata.servers.flatMap(insecureServerFindings),
     ...activeKeys.flatMap((key) => [
       ...keyFindings(key, ctx),
@@ -81,6 +89,7 @@ export function runAudit(inputs: AuditInputs): AuditReport {
       rotationDays: config.rotationDays,
       staleVerificationDays: config.staleVerificationDays,
       disabledRules: config.disabledRules,
+      severityOverrides: severityOverrides(config),
       keychainChecked: inputs.keychainAccounts !== undefined,
       eventCount: inputs.eventCount,
     },

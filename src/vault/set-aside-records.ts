@@ -41,7 +41,11 @@ export async function rememberedKeys(
   return ids.flatMap((id) => found.get(id) ?? []);
 }
 
-async function setAsideFiles(home: string): Promise<string[]> {
+/**
+ * The metadata files set aside as damaged in `home`, newest first, as full
+ * paths. Only the folder is listed; none of the files is opened.
+ */
+export async function setAsideFiles(home: string): Promise<string[]> {
   const metadata = vaultFiles(home).metadata;
   const prefix = `${path.basename(metadata)}.unreadable-`;
   const names = await readdir(home).catch(() => [] as string[]);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -13,6 +13,7 @@ import { runAuditCommand } from '../../src/cli/commands/audit';
 import { ExitCode, type CliContext } from '../../src/cli/context';
 import { runCli } from '../../src/cli/program';
 import { silentLogger } from '../../src/log/logger';
+import { readMetadata as readVaultMetadata } from '../../src/vault/metadata-store';
 import {
   cleanKey,
   countingSecretStore,
@@ -153,6 +154,82 @@ describe('btcpay-keys audit', () => {
   });
 });
 
+describe('btcpay-keys audit with settings in audit.json', () => {
+  it('states the thresholds, disabled rules and overrides in every format', async () => {
+    await writeFile(
+      path.join(home, 'audit.json'),
+      JSON.stringify({
+        disabledRules: ['manager-key', 'unrestricted'],
+        rotationDays: 7,
+        severities: { 'rotation-due': 'info' },
+      }),
+    );
+    const outputs = new Map<string, string>();
+    for (const format of ['', '--md', '--csv', '--json']) {
+      const ctx = context();
+      expect(await runCli(['audit', ...(format ? [format] : [])], ctx)).toBe(
+        ExitCode.ok,
+      );
+      outputs.set(format, ctx.out());
+    }
+
+    expect(outputs.get('')).toContain(
+      'Disabled rules: manager-key, unrestricted',
+    );
+    expect(outputs.get('')).toContain('Rotation due at: 7 days old');
+    expect(outputs.get('')).toContain(
+      'Severity overrides: rotation-due: info instead of medium',
+    );
+    expect(outputs.get('--md')).toContain(
+      '| Disabled rules | manager-key, unrestricted |',
+    );
+    expect(outputs.get('--md')).toContain('| Rotation due at | 7 days old |');
+    expect(outputs.get('--md')).toContain(
+      '| Severity overrides | rotation-due: info instead of medium |',
+    );
+    const csv = outputs.get('--csv') ?? '';
+    expect(csv).toMatch(/^config,.*,threshold,rotation_days,7\r$/m);
+    expect(csv).toMatch(/^config,,manager-key,.*,disabled,,\r$/m);
+    expect(csv).toMatch(/^config,,unrestricted,.*,disabled,,\r$/m);
+    expect(csv).toMatch(/^config,info,rotation-due,.*,severity,,\r$/m);
+    const report = AuditReport.parse(JSON.parse(outputs.get('--json') ?? ''));
+    expect(report.config.severityOverrides).toEqual([
+      { rule: 'rotation-due', severity: 'info', defaultSeverity: 'medium' },
+    ]);
+  });
+});
+
+describe('btcpay-keys audit --out', () => {
+  it('refuses a missing folder or a folder as the file, writing nothing', async () => {
+    const missing = path.join(home, 'no-such-dir', 'audit.md');
+    const folder = path.join(home, 'reports');
+    await mkdir(folder);
+    const before = await folderSnapshot();
+
+    for (const [out, reason] of [
+      [missing, 'its folder does not exist'],
+      [folder, 'it is a folder'],
+      [path.join(home, 'metadata.json', 'x.md'), 'not a folder'],
+    ] as const) {
+      for (const args of [
+        ['audit', '--md'],
+        ['audit', '--schema'],
+      ]) {
+        const ctx = context();
+        expect(await runCli([...args, '--out', out], ctx)).toBe(ExitCode.usage);
+        expect(ctx.err()).toContain(`Cannot write the report to ${out}`);
+        expect(ctx.err()).toContain(reason);
+        expect(ctx.err()).toMatch(/^Next: \S/m);
+        expect(ctx.err()).not.toContain('unexpected');
+        expect(ctx.out()).toBe('');
+      }
+    }
+    // Not even the atomic writer's temporary file is left next to them.
+    expect(await folderSnapshot()).toEqual(before);
+    expect(await readdir(folder)).toEqual([]);
+  });
+});
+
 /** Every file under the data folder with its exact content. */
 async function folderSnapshot(): Promise<Record<string, string>> {
   const entries = await readdir(home, { recursive: true, withFileTypes: true });
@@ -185,6 +262,37 @@ describe('the audit of a data folder', () => {
     expect(ctx.err()).toContain('is not valid JSON');
     expect(ctx.err()).toContain(path.join(home, 'metadata.json'));
     expect(await folderSnapshot()).toEqual(before);
+  });
+});
+
+describe('the audit of set-aside metadata', () => {
+  it('reports a metadata file the vault set aside, from the folder listing alone', async () => {
+    await writeFile(path.join(home, 'metadata.json'), '{"version": 1, "ser');
+    // The vault's own reader is what moves a damaged file aside.
+    await expect(readVaultMetadata(home)).rejects.toThrow(/moved, unchanged/);
+    const [setAside] = (await readdir(home)).filter((name) =>
+      name.startsWith('metadata.json.unreadable-'),
+    );
+    expect(setAside).toBeDefined();
+    const before = await folderSnapshot();
+
+    const ctx = context();
+    expect(await runCli(['audit', '--fail-on', 'high'], ctx)).toBe(
+      ExitCode.findings,
+    );
+    expect(ctx.out()).not.toContain('No findings');
+    expect(ctx.out()).toMatch(/^high +metadata-set-aside +whole vault/m);
+    expect(ctx.out()).toContain(setAside);
+    expect(ctx.out()).toContain('btcpay-keys reconcile --adopt --server URL');
+    expect(await folderSnapshot()).toEqual(before);
+
+    // Offline and keychain-free: no native module, no bus, no socket.
+    const guarded = await runGuarded(['audit', '--json']);
+    expect(guarded.code, guarded.stderr).toBe(ExitCode.ok);
+    const report = AuditReport.parse(JSON.parse(guarded.stdout));
+    expect(report.findings.map((f) => f.rule)).toEqual(['metadata-set-aside']);
+    expect(guardReport(guarded.stderr, 'native modules')).toEqual([]);
+    expect(guardReport(guarded.stderr, 'local sockets')).toEqual([]);
   });
 });
 

@@ -40,6 +40,29 @@ function awkwardReport(): AuditReport {
   });
 }
 
+/** A report made with audit.json switching rules off and regrading one. */
+function reconfiguredReport(): AuditReport {
+  return runAudit({
+    metadata: metadataOf(
+      [server({ managerKeyId: 'k-manager' })],
+      [
+        cleanKey('k-manager', {
+          grantedPermissions: ['unrestricted'],
+          isManager: true,
+        }),
+      ],
+    ),
+    eventCount: 3,
+    logVerification: { ok: true, count: 3 },
+    config: {
+      rotationDays: 7,
+      disabledRules: ['manager-key', 'unrestricted'],
+      severities: { 'server-admin': 'info' },
+    },
+    now: NOW,
+  });
+}
+
 /** A strict RFC 4180 reader: quoted fields, doubled quotes, CRLF rows. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -133,6 +156,76 @@ describe('the JSON report', () => {
   });
 });
 
+describe('every report format', () => {
+  it('states the thresholds, disabled rules and severity overrides', () => {
+    const report = reconfiguredReport();
+    // The override is what lets the manager key's finding slip under
+    // --fail-on high, so a reader must be able to see it.
+    expect(report.findings.map((f) => [f.rule, f.severity])).toContainEqual([
+      'server-admin',
+      'info',
+    ]);
+
+    const json = JSON.parse(renderJsonReport(report)) as AuditReport;
+    expect(json.config).toMatchObject({
+      rotationDays: 7,
+      staleVerificationDays: 30,
+      disabledRules: ['manager-key', 'unrestricted'],
+      severityOverrides: [
+        { rule: 'server-admin', severity: 'info', defaultSeverity: 'high' },
+      ],
+    });
+
+    const terminal = renderTerminalReport(report, { color: false });
+    expect(terminal).toContain('Rotation due at: 7 days old');
+    expect(terminal).toContain('Verification stale after: 30 days');
+    expect(terminal).toContain('Disabled rules: manager-key, unrestricted');
+    expect(terminal).toContain(
+      'Severity overrides: server-admin: info instead of high',
+    );
+
+    const settings = markdownTables(renderMarkdownReport(report)).get(
+      'Settings',
+    );
+    expect(settings?.slice(2)).toEqual([
+      ['Rotation due at', '7 days old'],
+      ['Verification stale after', '30 days without a check'],
+      ['Disabled rules', 'manager-key, unrestricted'],
+      ['Severity overrides', 'server-admin: info instead of high'],
+    ]);
+
+    const [header = [], ...body] = parseCsv(renderCsvReport(report));
+    const config = body
+      .filter((row) => row[0] === 'config')
+      .map((row) =>
+        ['group', 'name', 'count', 'rule', 'severity'].map(
+          (column) => row[header.indexOf(column)],
+        ),
+      );
+    expect(config).toEqual([
+      ['threshold', 'rotation_days', '7', '', ''],
+      ['threshold', 'stale_verification_days', '30', '', ''],
+      ['keychain', 'not checked', '', '', ''],
+      ['disabled', '', '', 'manager-key', ''],
+      ['disabled', '', '', 'unrestricted', ''],
+      ['severity', '', '', 'server-admin', 'info'],
+    ]);
+  });
+
+  it('says so when no rule is off and no severity is changed', () => {
+    const report = awkwardReport();
+    expect(report.config.severityOverrides).toEqual([]);
+    const terminal = renderTerminalReport(report, { color: false });
+    expect(terminal).toContain('Disabled rules: none');
+    expect(terminal).toContain('Severity overrides: none');
+    const settings = markdownTables(renderMarkdownReport(report)).get(
+      'Settings',
+    );
+    expect(settings).toContainEqual(['Disabled rules', 'none']);
+    expect(settings).toContainEqual(['Severity overrides', 'none']);
+  });
+});
+
 describe('the CSV report', () => {
   it('parses back into one row per summary count, finding and key', () => {
     const report = awkwardReport();
@@ -178,6 +271,7 @@ describe('the Markdown report', () => {
     const tables = markdownTables(renderMarkdownReport(report));
 
     expect([...tables.keys()]).toEqual([
+      'Settings',
       'Findings by severity',
       'Servers',
       'Active keys by risk',

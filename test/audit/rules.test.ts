@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runAudit, type AuditReport, type RuleId } from '../../src/audit';
+import {
+  RULE_IDS,
+  runAudit,
+  type AuditReport,
+  type RuleId,
+} from '../../src/audit';
 import type { EventLogVerification } from '../../src/vault/event-log';
 import type { KeyRecord } from '../../src/vault/schema';
 import { cleanKey, daysAgo, metadataOf, NOW, server } from './fixtures';
@@ -117,6 +122,7 @@ describe('runAudit', () => {
       ),
       eventCount: 0,
       logVerification: LOG_BROKEN,
+      setAsideMetadata: ['metadata.json.unreadable-2026-05-30T08-00-00-000Z'],
       config: {},
       now: NOW,
       keychainAccounts: accounts,
@@ -137,11 +143,48 @@ describe('runAudit', () => {
       'k-delegated': ['delegated'],
       'k-no-secret': ['secret-missing'],
       'server:srv-http': ['insecure-server'],
-      'server:-': ['log-tampered', 'secret-orphaned'],
+      'server:-': ['log-tampered', 'metadata-set-aside', 'secret-orphaned'],
     });
     const allRules = report.findings.map((f) => f.rule).sort();
-    expect(new Set(allRules).size).toBe(allRules.length);
-    expect(allRules).toHaveLength(16);
+    expect(allRules).toEqual([...RULE_IDS].sort());
+  });
+
+  it('reports every set-aside metadata file, even with no key left listed', () => {
+    const files = [
+      'metadata.json.unreadable-2026-05-31T09-15-00-000Z',
+      'metadata.json.unreadable-2026-04-02T10-00-00-000Z-1',
+    ];
+    const audit = (config: Parameters<typeof runAudit>[0]['config']) =>
+      runAudit({
+        metadata: metadataOf([], []),
+        eventCount: 4,
+        logVerification: LOG_OK,
+        setAsideMetadata: files,
+        config,
+        now: NOW,
+      });
+
+    const report = audit({});
+    expect(report.findings).toHaveLength(2);
+    const [newest] = report.findings;
+    expect(newest).toMatchObject({
+      rule: 'metadata-set-aside',
+      severity: 'high',
+      title: expect.stringContaining(files[0] as string),
+      explanation: expect.stringContaining('on 2026-05-31'),
+      fix: expect.stringContaining('btcpay-keys reconcile --adopt'),
+    });
+    expect(newest).not.toHaveProperty('keyId');
+
+    // Configurable like every other rule.
+    expect(
+      audit({ severities: { 'metadata-set-aside': 'critical' } }).findings.map(
+        (f) => f.severity,
+      ),
+    ).toEqual(['critical', 'critical']);
+    expect(audit({ disabledRules: ['metadata-set-aside'] }).findings).toEqual(
+      [],
+    );
   });
 
   it('reports nothing for a clean inventory', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_REPORT_VERSION } from '../../src/audit';
 import { ExitCode, type CliContext } from '../../src/cli/context';
 import { runCli } from '../../src/cli/program';
 import { silentLogger } from '../../src/log/logger';
@@ -83,7 +84,7 @@ describe('btcpay-keys audit --schema', () => {
     const schema: unknown = JSON.parse(printed.out);
     expect(schema).toMatchObject({
       $schema: 'https://json-schema.org/draft/2020-12/schema',
-      title: expect.stringContaining('schema version 1'),
+      title: expect.stringContaining(`schema version ${AUDIT_REPORT_VERSION}`),
     });
 
     const audited = await cli(['audit', '--json']);

@@ -415,6 +415,30 @@ describe('btcpay-keys key revoke and delete', () => {
   );
 
   it(
+    'counts a revoked key apart from the working ones in server list',
+    async () => {
+      type Listed = { keyCount: number; revokedKeyCount: number };
+      const counts = async (): Promise<Listed | undefined> =>
+        (await runCliJson<Listed[]>(home, ['server', 'list']))[0];
+      const { key } = await importMinted(MERCHANT, [], 'Counted');
+      const before = await counts();
+      expect(before?.keyCount).toBeGreaterThan(0);
+
+      const run = await runCli(home, ['key', 'revoke', key.id, '--yes']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(await counts()).toEqual(
+        expect.objectContaining({
+          keyCount: (before?.keyCount ?? 0) - 1,
+          revokedKeyCount: (before?.revokedKeyCount ?? 0) + 1,
+        }),
+      );
+      const text = await runCli(home, ['server', 'list']);
+      expect(text.stdout).toMatch(/KEYS +REVOKED/);
+    },
+    SLOW,
+  );
+
+  it(
     'still drops a key the server no longer knows, and says so',
     async () => {
       const { secret, key } = await importMinted(MERCHANT, [], 'Gone already');

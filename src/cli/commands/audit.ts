@@ -1,4 +1,6 @@
 import { Option } from 'commander';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import {
   AuditConfigError,
@@ -79,6 +81,7 @@ export async function runAuditCommand(
   context: CliContext,
   secretStore?: SecretStore,
 ): Promise<AuditReport> {
+  if (options.out) await checkWritable(options.out);
   const report = runAudit(await loadInputs(options, context, secretStore));
   context.logger.info(
     {
@@ -90,7 +93,7 @@ export async function runAuditCommand(
 
   const text = render(report, options, context.color && !options.out);
   if (options.out) {
-    await writeFileAtomic(options.out, text, { mode: 0o600 });
+    await writeOutFile(options.out, text, 0o600);
     note(context, `Wrote the audit report to ${options.out}.`);
   } else {
     context.stdout.write(text);
@@ -120,7 +123,8 @@ async function writeSchema(
 ): Promise<void> {
   const text = `${JSON.stringify(auditReportJsonSchema(), null, 2)}\n`;
   if (options.out) {
-    await writeFileAtomic(options.out, text, { mode: 0o644 });
+    await checkWritable(options.out);
+    await writeOutFile(options.out, text, 0o644);
     note(context, `Wrote the audit report schema to ${options.out}.`);
   } else {
     context.stdout.write(text);
@@ -157,4 +161,78 @@ function render(
   if (options.csv) return renderCsvReport(report);
   if (options.md) return renderMarkdownReport(report);
   return renderTerminalReport(report, { color });
+}
+
+/** Why a path cannot take the report, and what to do instead. */
+const UNWRITABLE: Record<
+  string,
+  { reason: string; next: (file: string) => string }
+> = {
+  ENOENT: {
+    reason: 'its folder does not exist',
+    next: () => 'Create the folder first, or name a file in an existing one.',
+  },
+  ENOTDIR: {
+    reason: 'a part of the path is a file, not a folder',
+    next: () => 'Name a file whose folders all exist.',
+  },
+  EISDIR: {
+    reason: 'it is a folder',
+    next: (file) =>
+      `Name a file in it, such as ${path.join(file, 'audit.md')}.`,
+  },
+  EACCES: {
+    reason: 'you may not write there',
+    next: () => 'Name a file in a folder you can write to.',
+  },
+  EPERM: {
+    reason: 'the system does not allow writing there',
+    next: () => 'Name a file in a folder you can write to.',
+  },
+  EROFS: {
+    reason: 'it is on a read-only file system',
+    next: () => 'Name a file on a disk you can write to.',
+  },
+};
+
+function unwritable(file: string, code: string): CommandFailure {
+  const known = UNWRITABLE[code];
+  return new CommandFailure(
+    ExitCode.usage,
+    `Cannot write the report to ${file}: ` +
+      `${known?.reason ?? `the system refused (${code})`}. Nothing was written.`,
+    known?.next(file) ?? 'Give --out another file.',
+  );
+}
+
+/**
+ * Refuses an --out path that names a folder or lies in a missing one before
+ * anything is audited or written: the atomic writer would otherwise create
+ * its temporary file next to the folder before failing.
+ */
+async function checkWritable(file: string): Promise<void> {
+  const target = await stat(file).catch(() => null);
+  if (target?.isDirectory()) throw unwritable(file, 'EISDIR');
+  if (target !== null) return;
+
+  const folder = await stat(path.dirname(path.resolve(file))).catch(
+    (error: NodeJS.ErrnoException) => error.code ?? 'ENOENT',
+  );
+  if (typeof folder === 'string') throw unwritable(file, folder);
+  if (!folder.isDirectory()) throw unwritable(file, 'ENOTDIR');
+}
+
+/** Writes a report file atomically; a path it cannot write is bad usage. */
+async function writeOutFile(
+  file: string,
+  text: string,
+  mode: number,
+): Promise<void> {
+  try {
+    await writeFileAtomic(file, text, { mode });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || !(code in UNWRITABLE)) throw error;
+    throw unwritable(file, code);
+  }
 }

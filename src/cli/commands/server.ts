@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addServer, removeServer } from '../../keys';
-import type { ServerRecord } from '../../vault/schema';
+import type { KeyRecord, ServerRecord } from '../../vault/schema';
 import type { CliContext, RegisterCommands } from '../context';
 import { paint, printJson, say, table } from '../output';
 import { confirmAction } from '../prompt';
@@ -51,34 +51,60 @@ function registerAdd(server: Command, context: CliContext): void {
 function registerList(server: Command, context: CliContext): void {
   server
     .command('list')
-    .description('List the stored servers.')
+    .description(
+      'List the stored servers with their active and revoked key counts.',
+    )
     .option('--json', 'print the servers as JSON')
     .action(async (options: { json?: boolean }) => {
       const vault = await openCliVault(context);
       const { servers, keys } = await vault.metadata();
-      if (options.json) return printJson(context, servers);
+      const listed = servers.map((s) => withKeyCounts(s, keys));
+      if (options.json) return printJson(context, listed);
       if (servers.length === 0) {
         return say(
           context,
           'No servers yet. Add one with `btcpay-keys server add <url>`.',
         );
       }
-      const rows = servers.map((s) =>
-        serverRow(s, keys.filter((k) => k.serverId === s.id).length),
-      );
       say(
         context,
-        ...table(context, ['ID', 'NAME', 'URL', 'KEYS', 'MINTS WITH'], rows),
+        ...table(
+          context,
+          ['ID', 'NAME', 'URL', 'KEYS', 'REVOKED', 'MINTS WITH'],
+          listed.map(serverRow),
+        ),
       );
     });
 }
 
-function serverRow(server: ServerRecord, keyCount: number): string[] {
+/** A stored server as `server list` shows it, with its keys counted. */
+interface ListedServer extends ServerRecord {
+  /** Keys that still work: revoked ones are not counted, as in `audit`. */
+  keyCount: number;
+  /** Revoked keys whose records are kept for their history. */
+  revokedKeyCount: number;
+}
+
+function withKeyCounts(
+  server: ServerRecord,
+  keys: readonly KeyRecord[],
+): ListedServer {
+  const own = keys.filter((k) => k.serverId === server.id);
+  const revoked = own.filter((k) => k.revokedAt !== null).length;
+  return {
+    ...server,
+    keyCount: own.length - revoked,
+    revokedKeyCount: revoked,
+  };
+}
+
+function serverRow(server: ListedServer): string[] {
   return [
     server.id,
     server.name,
     server.baseUrl,
-    String(keyCount),
+    String(server.keyCount),
+    String(server.revokedKeyCount),
     server.mintMethod,
   ];
 }
