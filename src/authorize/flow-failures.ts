@@ -12,7 +12,8 @@ import { DEFAULT_CALLBACK_TIMEOUT_MS } from './receiver';
 
 /** Why the flow ended without storing anything. */
 export interface AuthorizeFlowFailure {
-  outcome: 'timeout' | 'cancelled' | 'refused' | 'invalid-server';
+  outcome:
+    'timeout' | 'cancelled' | 'refused' | 'invalid-server' | 'unreachable';
   kind: FailureKind;
   message: string;
   nextStep: string;
@@ -62,6 +63,29 @@ export function cancelledFailure(): FailureCore {
     kind: 'cancelled',
     message: 'The authorize flow was cancelled; nothing was stored.',
     nextStep: ORPHAN_KEY,
+  };
+}
+
+/**
+ * The server did not answer its health check as BTCPay does, so no browser
+ * was opened and nobody waits for an approval that cannot come.
+ */
+export function unreachableFailure(
+  baseUrl: string,
+  error: GreenfieldError,
+): FailureCore {
+  const kinds: Partial<Record<GreenfieldError['kind'], FailureKind>> = {
+    'not-btcpay': 'not-btcpay',
+    tls: 'tls',
+    'server-error': 'server-error',
+  };
+  return {
+    outcome: 'unreachable',
+    kind: kinds[error.kind] ?? 'network',
+    message:
+      `${baseUrl} did not answer as a BTCPay Server, so no authorize page ` +
+      `was opened: ${error.message}`,
+    nextStep: error.nextStep,
   };
 }
 

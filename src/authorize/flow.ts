@@ -16,6 +16,7 @@ import {
   refusedKeyFailure,
   serverVersionForReport,
   timeoutFailure,
+  unreachableFailure,
   type AuthorizeFlowFailure,
 } from './flow-failures';
 import { startCallbackReceiver, type ReceivedCallback } from './receiver';
@@ -99,10 +100,12 @@ export async function runAuthorizeFlow(
   const base = normalizeBaseUrl(options.serverUrl);
   if (!base.ok) return invalidServer(base.reason);
   const baseUrl = base.url;
+  const client = (options.clientFactory ?? defaultClient)(baseUrl);
+  const unanswered = await healthProblem(client, baseUrl, options.signal);
+  if (unanswered) return unanswered;
   const request = requestFor(options);
   const warnings = flowWarnings(baseUrl, request, options.manager === true);
   options.onWarnings?.([...warnings]);
-  const client = (options.clientFactory ?? defaultClient)(baseUrl);
   const verifier = callbackVerifier(client, options, logger);
 
   const receiver = await startCallbackReceiver({
@@ -211,6 +214,34 @@ async function endedWithoutKey(
     warnings: state.warnings,
     serverVersion,
   };
+}
+
+/**
+ * Asks `/api/v1/health` (no credentials) before a receiver or a browser is
+ * started: a typo, a stopped server or another site would otherwise leave
+ * the user waiting for an approval that can never come.
+ */
+async function healthProblem(
+  client: GreenfieldClient,
+  baseUrl: string,
+  signal: AbortSignal | undefined,
+): Promise<AuthorizeFlowFailure | null> {
+  try {
+    await client.health({ signal });
+    return null;
+  } catch (error) {
+    if (!(error instanceof GreenfieldError)) throw error;
+    const failure =
+      error.kind === 'aborted'
+        ? cancelledFailure()
+        : unreachableFailure(baseUrl, error);
+    return {
+      ...failure,
+      authorizeUrl: null,
+      warnings: [],
+      serverVersion: null,
+    };
+  }
 }
 
 function defaultClient(baseUrl: string): GreenfieldClient {

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import {
   AUTHORIZE_IN_BROWSER,
   GreenfieldError,
+  UNREACHABLE_KINDS,
   type GreenfieldErrorKind,
 } from '../greenfield';
 import { KeyOperationError } from '../keys';
@@ -15,16 +16,6 @@ import {
 import { ExitCode, type CliContext } from './context';
 import { CommandFailure } from './failure';
 import { note, paint } from './output';
-
-/** Greenfield failures where the server could not be reached or understood. */
-const UNREACHABLE: GreenfieldErrorKind[] = [
-  'not-btcpay',
-  'tls',
-  'timeout',
-  'network',
-  'server-error',
-  'invalid-response',
-];
 
 /** Basic-auth refusals: each one cost an attempt BTCPay counts. */
 const BASIC_REFUSALS: GreenfieldErrorKind[] = [
@@ -116,7 +107,7 @@ function describeGreenfield(error: GreenfieldError): DescribedError {
   if (error.kind === 'aborted') {
     return { code: ExitCode.cancelled, message: error.message, nextStep: null };
   }
-  const code = UNREACHABLE.includes(error.kind)
+  const code = UNREACHABLE_KINDS.includes(error.kind)
     ? ExitCode.network
     : ExitCode.server;
   const nextStep = inCommandLineWords(error.nextStep);
@@ -151,13 +142,15 @@ function versionHints(error: GreenfieldError): string {
 
 /**
  * The Greenfield next steps name the desktop app's button where they
- * suggest the browser instead; on the command line that step is a command.
+ * suggest the browser instead; on the command line that step is a command
+ * (`btcpay-keys authorize`, or the option of the command at hand that does
+ * the same, given as `browserStep`).
  */
-function inCommandLineWords(nextStep: string): string {
-  return nextStep.replaceAll(
-    AUTHORIZE_IN_BROWSER,
-    AUTHORIZE_ON_THE_COMMAND_LINE,
-  );
+export function inCommandLineWords(
+  nextStep: string,
+  browserStep: string = AUTHORIZE_ON_THE_COMMAND_LINE,
+): string {
+  return nextStep.replaceAll(AUTHORIZE_IN_BROWSER, browserStep);
 }
 
 function describeVault(error: VaultError): DescribedError {

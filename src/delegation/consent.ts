@@ -3,7 +3,7 @@ import type { ClientFactory } from '../keys';
 import {
   describePermission,
   needsStoreChoice,
-  riskClasses,
+  requestRiskClasses,
   type PermissionDescription,
   type RiskClass,
 } from '../permissions';
@@ -83,7 +83,7 @@ export async function prepareConsent(
     server: null,
     listener,
     permissions: request.permissions.map((p) => describePermission(p)),
-    risks: riskClasses(request.permissions),
+    risks: requestRiskClasses(request),
     reusableKey: null,
     methods: [],
     defaultMethod: 'authorize',

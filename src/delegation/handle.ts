@@ -1,4 +1,5 @@
-import type { ClientFactory } from '../keys';
+import { GreenfieldError, UNREACHABLE_KINDS } from '../greenfield';
+import { clientForServer, type ClientFactory } from '../keys/clients';
 import { silentLogger, type Logger } from '../log/logger';
 import type { Vault } from '../vault';
 import type { KeyRecord } from '../vault/schema';
@@ -52,10 +53,17 @@ export type DelegationOutcome =
     }
   | {
       status: 'failed';
+      /** What the requester was told: the `error` of the reply. */
+      reply: FailureReply;
+      /** True when the server could not be reached or is not BTCPay. */
+      unreachable: boolean;
       message: string;
       nextStep: string;
       delivery: DeliveryOutcome | null;
     };
+
+/** The `error` a failed request is answered with. */
+export type FailureReply = ObtainKeyError['reply'];
 
 /** Options of {@link handleDelegation}. */
 export interface HandleDelegationOptions extends HandOverContext {
@@ -66,6 +74,12 @@ export interface HandleDelegationOptions extends HandOverContext {
   authorize?: AuthorizeControls;
   clientFactory?: ClientFactory;
   logger?: Logger;
+  /**
+   * Health-check a server not stored here before asking anything, and
+   * answer `server_error` at once when it does not answer as BTCPay. For
+   * the command line, where the merchant cannot add the server on screen.
+   */
+  checkNewServerFirst?: boolean;
 }
 
 const DIFFERENT_PROGRAM =
@@ -79,6 +93,10 @@ export async function handleDelegation(
   const { vault, request } = options;
   const logger = options.logger ?? silentLogger;
   const view = await prepareConsent(vault, request);
+  if (options.checkNewServerFirst && !view.server) {
+    const unanswered = await newServerProblem(options);
+    if (unanswered) return failed(options, unanswered);
+  }
 
   const remembered = view.server
     ? await findRememberedDecision(vault, view.server.id, request)
@@ -193,6 +211,31 @@ async function deny(
   return { status: 'denied', delivery, byRememberedDecision };
 }
 
+/**
+ * Why a server new to this app cannot be asked for a key (its health check
+ * failed), or null when it answers as BTCPay.
+ */
+async function newServerProblem(
+  options: HandleDelegationOptions,
+): Promise<ObtainKeyError | null> {
+  const server = options.request.server;
+  try {
+    await clientForServer(server, {
+      clientFor: options.clientFactory,
+    }).health();
+    return null;
+  } catch (error) {
+    if (!(error instanceof GreenfieldError)) throw error;
+    return new ObtainKeyError(
+      'server_error',
+      `${server} did not answer as a BTCPay Server, so no key was asked ` +
+        `for: ${error.message}`,
+      error.nextStep,
+      true,
+    );
+  }
+}
+
 async function failed(
   options: HandleDelegationOptions,
   error: unknown,
@@ -205,9 +248,16 @@ async function failed(
     throw error;
   }
   const reply = error instanceof ObtainKeyError ? error.reply : 'server_error';
+  const unreachable =
+    error instanceof ObtainKeyError
+      ? error.unreachable
+      : error instanceof GreenfieldError &&
+        UNREACHABLE_KINDS.includes(error.kind);
   const delivery = await replyWithError(options, reply, known.message);
   return {
     status: 'failed',
+    reply,
+    unreachable,
     message: known.message,
     nextStep: known.nextStep,
     delivery,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { normalizeBaseUrl } from '../greenfield/base-url';
 import { parsePermission, unknownPolicies } from '../permissions';
+import { LINK_LIMITS, LINK_RULE_NEXT_STEPS, type LinkRule } from './link-rules';
 import { linkWarnings, type LinkWarning } from './link-warnings';
 import { checkLoopbackRedirect, type LoopbackRedirect } from './redirect';
 
-export type { LinkWarning };
+export type { LinkRule, LinkWarning };
+export { LINK_LIMITS };
 
 /**
  * Reads `btcpay-keys://` deep links: another desktop app asking for a key.
@@ -33,10 +35,14 @@ export interface DelegationRequest {
   warnings: LinkWarning[];
 }
 
-/** Why a link was refused; `rule` is stable, `message` is for people. */
+/**
+ * Why a link was refused: `rule` is stable, `message` says what is wrong,
+ * `nextStep` what the requesting app should change.
+ */
 export interface LinkRefusal {
-  rule: string;
+  rule: LinkRule;
   message: string;
+  nextStep: string;
   /** The requester's state and redirect when they could be read, for an error reply. */
   state: string | null;
   redirect: LoopbackRedirect | null;
@@ -45,16 +51,6 @@ export interface LinkRefusal {
 export type LinkParseResult =
   | { ok: true; request: DelegationRequest }
   | { ok: false; refusal: LinkRefusal };
-
-/** The size limits a link must keep; the protocol document lists them. */
-export const LINK_LIMITS = {
-  linkLength: 16_384,
-  stateLength: 512,
-  nameLength: 200,
-  identifierLength: 200,
-  permissionCount: 64,
-  permissionLength: 200,
-} as const;
 
 const SINGULAR = [
   'server',
@@ -79,7 +75,7 @@ const BooleanParam = z.enum([
 
 class Refused extends Error {
   constructor(
-    readonly rule: string,
+    readonly rule: LinkRule,
     message: string,
   ) {
     super(message);
@@ -98,7 +94,12 @@ export function parseDeepLink(link: string): LinkParseResult {
     if (!(error instanceof Refused)) throw error;
     return {
       ok: false,
-      refusal: { rule: error.rule, message: error.message, ...partial },
+      refusal: {
+        rule: error.rule,
+        message: error.message,
+        nextStep: LINK_RULE_NEXT_STEPS[error.rule],
+        ...partial,
+      },
     };
   }
 }
@@ -261,7 +262,11 @@ function readRedirect(params: Params): LoopbackRedirect | null {
 // kin, zero-width joiners, line separators) can make a name read as another.
 const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
-function limited(params: Params, name: Singular, max: number): string | null {
+function limited(
+  params: Params,
+  name: 'applicationname' | 'applicationidentifier',
+  max: number,
+): string | null {
   const value = single(params, name);
   if (value === null || value.trim() === '') return null;
   if (value.length > max) {
@@ -285,7 +290,7 @@ function limited(params: Params, name: Singular, max: number): string | null {
 
 function readBoolean(
   params: Params,
-  name: Singular,
+  name: 'strict' | 'selectivestores',
   fallback: boolean,
 ): boolean {
   const value = single(params, name);

@@ -46,6 +46,8 @@ export class ObtainKeyError extends Error {
     readonly reply: 'server_error' | 'timeout' | 'access_denied',
     message: string,
     readonly nextStep: string,
+    /** True when the server could not be reached or is not BTCPay. */
+    readonly unreachable = false,
   ) {
     super(message);
   }
@@ -218,5 +220,8 @@ async function authorizeInBrowser(
       : result.outcome === 'cancelled'
         ? 'access_denied'
         : 'server_error';
-  throw new ObtainKeyError(reply, result.message, result.nextStep);
+  const unreachable =
+    result.outcome === 'unreachable' ||
+    (result.outcome === 'refused' && result.kind === 'network');
+  throw new ObtainKeyError(reply, result.message, result.nextStep, unreachable);
 }

@@ -77,6 +77,20 @@ export interface GreenfieldErrorDetails {
   causeCode?: string;
 }
 
+/**
+ * The kinds where the server could not be reached or did not answer as
+ * BTCPay (nothing listens, TLS failed, a timeout, a 5xx, another site), as
+ * opposed to a BTCPay server that answered and refused.
+ */
+export const UNREACHABLE_KINDS: readonly GreenfieldErrorKind[] = [
+  'not-btcpay',
+  'tls',
+  'timeout',
+  'network',
+  'server-error',
+  'invalid-response',
+];
+
 /** An expected failure of a Greenfield call, with the merchant's next step. */
 export class GreenfieldError extends Error {
   override readonly name = 'GreenfieldError';

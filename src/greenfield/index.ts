@@ -26,6 +26,7 @@ export {
   type OwnerBlockedReason,
   type TlsProblem,
   type ValidationIssue,
+  UNREACHABLE_KINDS,
 } from './errors';
 export {
   ApiKeyData,

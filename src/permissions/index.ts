@@ -61,6 +61,7 @@ export {
   canonicalSet,
   hasNamedStore,
   needsStoreChoice,
+  requestRiskClasses,
   samePermissionSet,
   scopedTo,
   storesNamed,

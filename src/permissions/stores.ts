@@ -1,4 +1,5 @@
 import { parsePermission, policyKind, type Permission } from './parse';
+import { riskClasses, type RiskClass } from './risk';
 
 /**
  * Which stores a set of permissions reaches, and limiting it to one. A
@@ -72,4 +73,15 @@ export function samePermissionSet(
   const left = canonicalSet(a);
   const right = canonicalSet(b);
   return left.length === right.length && left.every((p, i) => p === right[i]);
+}
+
+/**
+ * The risk classes of the key a request would get. When the merchant picks
+ * the store, the key reaches that one store only, so "all stores" comes
+ * only from what stays unscoped (an unrestricted key, say), not from the
+ * store permissions the pick will limit.
+ */
+export function requestRiskClasses(request: StoreReach): RiskClass[] {
+  if (!needsStoreChoice(request)) return riskClasses(request.permissions);
+  return riskClasses(scopedTo(request.permissions, 'the-picked-store'));
 }

@@ -16,6 +16,7 @@ import {
   type Vault,
 } from '../../src/vault';
 import type { SecretStore } from '../../src/vault';
+import { createGreenfieldClient } from '../../src/greenfield';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { launchChromium, merchantBrowser } from './browser';
 import { callbackForm, FORM_TYPE, sendRaw } from './http-client';
@@ -83,6 +84,11 @@ function flow(
     timeoutMs: 20_000,
     ...overrides,
   });
+}
+
+/** A client for any base URL that asks the sandbox, whose health answers. */
+function answeredBySandbox() {
+  return createGreenfieldClient({ baseUrl: sandbox.url });
 }
 
 function approvingMerchant(storeId?: string) {
@@ -447,6 +453,8 @@ describe('runAuthorizeFlow before the browser opens', () => {
       serverUrl: 'http://btcpay.example.com/',
       timeoutMs: 200,
       onWarnings: (warnings) => warned.push(...warnings.map((w) => w.code)),
+      // The name resolves nowhere here; the health check goes to the sandbox.
+      clientFactory: answeredBySandbox,
     });
 
     expect(warned).toEqual(['insecure-server']);
@@ -458,13 +466,44 @@ describe('runAuthorizeFlow before the browser opens', () => {
     await freshVault();
     for (const serverUrl of [sandbox.url, 'http://examplexyz.onion/']) {
       const warned: string[] = [];
-      await flow({
+      const result = await flow({
         serverUrl,
         timeoutMs: 100,
         onWarnings: (warnings) => warned.push(...warnings.map((w) => w.code)),
+        clientFactory: answeredBySandbox,
       });
+      // It got as far as waiting, so the warnings were worked out.
+      expect(result.outcome).toBe('timeout');
       expect(warned).toEqual([]);
     }
+  });
+
+  it('checks the server first and opens nothing when it does not answer', async () => {
+    await freshVault();
+    const dead = await startSandbox();
+    const deadUrl = dead.url;
+    await dead.close();
+    const opened: string[] = [];
+    const reported: string[] = [];
+
+    const result = await flow({
+      serverUrl: deadUrl,
+      openBrowser: async (url) => {
+        opened.push(url);
+        return true;
+      },
+      onAuthorizeUrl: (url) => reported.push(url),
+    });
+
+    expect(result).toMatchObject({
+      outcome: 'unreachable',
+      kind: 'network',
+      message: expect.stringMatching(/did not answer as a BTCPay Server/),
+      nextStep: expect.stringMatching(/\S/),
+    });
+    expect(opened).toEqual([]);
+    expect(reported).toEqual([]);
+    expect((await vault.metadata()).keys).toEqual([]);
   });
 
   it('reports the address instead of opening a browser when none opens', async () => {

@@ -41,7 +41,8 @@ export const registerAuthorizeCommand: RegisterCommands = (
     .description(
       'Get a key through BTCPay’s authorize page in your browser (works ' +
         'with two-factor sign-in and on servers where Basic auth is off). ' +
-        'The key is checked with the server before it is stored.',
+        'The server is checked with /api/v1/health before the page opens, ' +
+        'and the key is checked with the server before it is stored.',
     )
     .requiredOption('--server <url>', 'the BTCPay server address')
     .option(
@@ -202,6 +203,7 @@ function failWith(
 
 function exitCodeFor(failure: AuthorizeFlowFailure): ExitCode {
   if (failure.outcome === 'invalid-server') return ExitCode.usage;
+  if (failure.outcome === 'unreachable') return ExitCode.network;
   if (failure.outcome !== 'refused') return ExitCode.cancelled;
   return failure.kind === 'network' ? ExitCode.network : ExitCode.server;
 }

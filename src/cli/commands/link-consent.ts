@@ -1,4 +1,8 @@
-import { storesToPick, type ConsentView } from '../../delegation/consent';
+import {
+  storesToPick,
+  type ConsentView,
+  type PickableStore,
+} from '../../delegation/consent';
 import type { MintChoice } from '../../delegation/obtain';
 import type { Vault } from '../../vault';
 import { ExitCode, type CliContext } from '../context';
@@ -93,18 +97,27 @@ export async function chooseMethod(
 /**
  * The store a key made here is limited to, for a request that asks the
  * merchant to pick one: --store, else picked from the manager key's list on
- * a terminal. Anything else is refused before a key is made.
+ * a terminal. With the manager key, --store must be one of that list (the
+ * key could be minted for an id no store has). Anything else is refused
+ * before a key is made.
  */
 export async function chooseStore(
   context: CliContext,
   vault: Vault,
   options: ConsentChoiceOptions,
   view: ConsentView,
+  method: MintChoice,
 ): Promise<string[]> {
   const given = options.store ?? [];
-  if (given.length === 1) return given;
+  // A password may sign in to another account than the manager key's, whose
+  // stores only BTCPay knows; the mint itself is checked there.
+  if (given.length === 1 && method !== 'manager') return given;
   const stores =
-    given.length === 0 ? await storesToPick(vault, view.server) : null;
+    given.length <= 1 ? await storesToPick(vault, view.server) : null;
+  if (given.length === 1) {
+    if (!stores || stores.some((s) => s.id === given[0])) return given;
+    throw unknownStore(given[0] ?? '', stores);
+  }
   if (stores && stores.length > 0 && context.isTTY) {
     note(
       context,
@@ -127,6 +140,21 @@ export async function chooseStore(
     listed
       ? `Add --store with one of: ${listed}. Or use --method authorize to pick it on BTCPay's page.`
       : "Add --store STOREID, or use --method authorize to pick it on BTCPay's page.",
+  );
+}
+
+function unknownStore(
+  given: string,
+  stores: readonly PickableStore[],
+): CommandFailure {
+  const shown = JSON.stringify(given.slice(0, 80));
+  const listed = stores.map((s) => `${s.id} (${s.name})`).join(', ');
+  return new CommandFailure(
+    ExitCode.usage,
+    `The manager key reaches no store with the id ${shown}, so no key was made.`,
+    listed
+      ? `Give --store with one of: ${listed}.`
+      : 'The manager key sees no store on this server: create one on BTCPay, or use --method authorize.',
   );
 }
 

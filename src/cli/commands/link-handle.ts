@@ -12,9 +12,10 @@ import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note, printJson, say } from '../output';
 import { promptYesNo } from '../prompt';
-import { openCliVault } from '../vault';
+import { inCommandLineWords } from '../report-error';
+import { cliServerCalls, openCliVault } from '../vault';
 import type { Vault } from '../../vault';
-import { describeRequest } from './link';
+import { describeRequest, linkRefused } from './link';
 import {
   basicCredentials,
   chooseMethod,
@@ -32,6 +33,8 @@ export interface HandleOptions {
   deny?: boolean;
   remember?: boolean;
   browser: boolean;
+  /** Seconds to wait for an approval on BTCPay's page. */
+  timeout?: number;
   json?: boolean;
 }
 
@@ -48,13 +51,7 @@ export async function handleLinkCommand(
   url: string,
   options: HandleOptions,
 ): Promise<void> {
-  if (options.method && !METHODS.includes(options.method as MintChoice)) {
-    throw new CommandFailure(
-      ExitCode.usage,
-      `Unknown method "${options.method}".`,
-      `Use one of: ${METHODS.join(', ')}.`,
-    );
-  }
+  checkFlags(options);
   const parsed = parseDeepLink(url);
   if (!parsed.ok) {
     const { refusal } = parsed;
@@ -66,22 +63,67 @@ export async function handleLinkCommand(
         state: refusal.state,
       });
     }
-    throw new CommandFailure(
-      ExitCode.refused,
-      `Refused: ${refusal.message}`,
-      null,
-    );
+    throw linkRefused(refusal);
   }
 
   const vault = await openCliVault(context);
+  const timeoutSeconds =
+    options.timeout ??
+    (await vault.metadata()).settings.authorizeTimeoutSeconds;
   const outcome = await handleDelegation({
     vault,
     request: parsed.request,
     consent: (view) => askConsent(context, vault, options, view),
-    authorize: browserControls(context, options, parsed.request),
+    authorize: {
+      ...browserControls(context, options, parsed.request),
+      timeoutMs: timeoutSeconds * 1000,
+    },
+    clientFactory: cliServerCalls(context).clientFor,
+    checkNewServerFirst: true,
     logger: context.logger,
   });
   reportOutcome(context, options, outcome);
+}
+
+/** The flags that only mean something when the request is approved. */
+const APPROVAL_FLAGS = [
+  ['method', '--method'],
+  ['user', '--user'],
+  ['passwordStdin', '--password-stdin'],
+  ['store', '--store'],
+] as const;
+
+/**
+ * Refuses flags that contradict each other before anything is read or sent,
+ * rather than letting one silently win over the other.
+ */
+function checkFlags(options: HandleOptions): void {
+  if (options.method && !METHODS.includes(options.method as MintChoice)) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `Unknown method "${options.method}".`,
+      `Use one of: ${METHODS.join(', ')}.`,
+    );
+  }
+  if (!options.deny) return;
+  if (options.yes) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      '--yes approves the request and --deny refuses it; they cannot both be the answer.',
+      'Give --yes to approve or --deny to refuse, not both.',
+    );
+  }
+  const given = APPROVAL_FLAGS.filter(([name]) => {
+    const value = options[name];
+    return Array.isArray(value) ? value.length > 0 : Boolean(value);
+  }).map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      `--deny refuses the request, so ${given.join(', ')} would be ignored.`,
+      `Leave out ${given.join(', ')} to refuse, or --deny to approve.`,
+    );
+  }
 }
 
 /** The browser flow's hooks: print its new warnings and the address. */
@@ -142,7 +184,7 @@ async function askConsent(
   const minting = method === 'manager' || method === 'basic';
   const stores =
     minting && view.needsStore
-      ? await chooseStore(context, vault, options, view)
+      ? await chooseStore(context, vault, options, view, method)
       : (options.store ?? []);
   return {
     approve: true,
@@ -176,6 +218,21 @@ function describeConsent(context: CliContext, view: ConsentView): void {
   if (view.rememberedMismatch) note(context, `  ${view.rememberedMismatch}`);
 }
 
+/** This command's words for getting the key through BTCPay's page instead. */
+const BROWSER_STEP = 'answer the request again with --method authorize';
+
+/**
+ * The documented exit code for a request that got no key: nobody approved
+ * in time or the browser flow was cancelled (6, as for `authorize`), the
+ * server could not be reached (5), or it refused (4).
+ */
+function failureExitCode(
+  outcome: Extract<DelegationOutcome, { status: 'failed' }>,
+): ExitCode {
+  if (outcome.reply !== 'server_error') return ExitCode.cancelled;
+  return outcome.unreachable ? ExitCode.network : ExitCode.server;
+}
+
 function reportOutcome(
   context: CliContext,
   options: HandleOptions,
@@ -191,9 +248,9 @@ function reportOutcome(
   }
   if (outcome.status === 'failed') {
     throw new CommandFailure(
-      ExitCode.server,
+      failureExitCode(outcome),
       outcome.message,
-      outcome.nextStep,
+      inCommandLineWords(outcome.nextStep, BROWSER_STEP),
     );
   }
   const { key } = outcome;

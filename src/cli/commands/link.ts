@@ -1,11 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { openWithSystem } from '../../authorize';
-import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
+import {
+  parseDeepLink,
+  type DelegationRequest,
+  type LinkRefusal,
+} from '../../delegation/link';
 import { requestKey, type KeyRequestAnswer } from '../../delegation/requester';
 import { needsStoreChoice } from '../../permissions';
 import {
   describePermission,
-  riskClasses,
+  requestRiskClasses,
   RISK_LABELS,
 } from '../../permissions';
 import { fingerprintKey } from '../../vault';
@@ -63,6 +67,11 @@ export const registerLinkCommands: RegisterCommands = (program, context) => {
       'remember this decision for this app and permission set',
     )
     .option('--no-browser', 'print the authorize address instead of opening it')
+    .option(
+      '--timeout <seconds>',
+      'for --method authorize: how long to wait for approval (default from settings, 600)',
+      parseSeconds,
+    )
     .option('--json', 'print the outcome as JSON')
     .action((url: string, options) => handleLinkCommand(context, url, options));
 
@@ -106,22 +115,26 @@ function inspectCommand(
 ): void {
   const parsed = parseDeepLink(url);
   if (!parsed.ok) {
-    if (options.json) {
-      printJson(context, {
-        ok: false,
-        rule: parsed.refusal.rule,
-        message: parsed.refusal.message,
-      });
-    }
-    throw new CommandFailure(
-      ExitCode.refused,
-      `Refused: ${parsed.refusal.message}`,
-      null,
-    );
+    const { rule, message, nextStep } = parsed.refusal;
+    if (options.json)
+      printJson(context, { ok: false, rule, message, nextStep });
+    throw linkRefused(parsed.refusal);
   }
   if (options.json)
     return printJson(context, { ok: true, request: parsed.request });
   say(context, ...describeRequest(context, parsed.request));
+}
+
+/**
+ * The failure for a refused link: the rule it broke, why, and what the app
+ * that built it should change.
+ */
+export function linkRefused(refusal: LinkRefusal): CommandFailure {
+  return new CommandFailure(
+    ExitCode.refused,
+    `Refused (${refusal.rule}): ${refusal.message}`,
+    refusal.nextStep,
+  );
 }
 
 /** The request in words, as the consent prompt and `inspect` show it. */
@@ -148,7 +161,7 @@ export function describeRequest(
       `  - ${words.title} (${words.scopeLabel}): ${words.description}`,
     );
   }
-  const risks = riskClasses(request.permissions);
+  const risks = requestRiskClasses(request);
   if (risks.length > 0) {
     lines.push(
       `  risks: ${risks.map((risk) => RISK_LABELS[risk].name).join(', ')}`,
