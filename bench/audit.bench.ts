@@ -191,6 +191,9 @@ function auditRow(result: ScaleResult): BenchRow {
     timing: result.audit.wall,
     floorTiming: result.floor.wall,
     cpuRatio: ratio.cpu,
+    notes: [
+      `Reading and checking alone (the metadata's schema, every log line's hash): ${load.wall}× the floor; building ${result.findings.toLocaleString('en')} findings and the inventory of ${result.keys.toLocaleString('en')} keys is the rest.`,
+    ],
     details: {
       auditCpuMs: round(result.audit.cpu.median, 1),
       floorCpuMs: round(result.floor.cpu.median, 1),

@@ -5,7 +5,7 @@ import type { CliContext } from '../src/cli/context';
 import { runCli } from '../src/cli/program';
 import { silentLogger } from '../src/log/logger';
 import { createKeyManagerService } from '../src/service';
-import { openVault, vaultFiles } from '../src/vault';
+import { openVault, readMetadata, vaultFiles } from '../src/vault';
 import { countingStore } from './counting-store';
 import { measureWithCpu, ratios, type DualTiming } from './cpu-clock';
 import { createBenchVault } from './fixtures';
@@ -58,6 +58,8 @@ function keytarLoaded(): boolean {
 interface ListScale {
   keys: number;
   floor: DualTiming;
+  /** Reading, parsing and schema-checking the file, as every cold list does. */
+  readChecked: DualTiming;
   appWarm: DualTiming;
   appCold: DualTiming;
   cliCold: DualTiming;
@@ -98,6 +100,10 @@ async function measureScale(
         floor: async () => {
           JSON.parse(await readFile(file, 'utf8'));
         },
+        readChecked: async () => {
+          await touch(file);
+          await readMetadata(vault.home);
+        },
         appWarm: listApp,
         appCold: async () => {
           await touch(file);
@@ -118,6 +124,7 @@ async function measureScale(
     return {
       keys: scale.keys,
       floor: timings['floor'] as DualTiming,
+      readChecked: timings['readChecked'] as DualTiming,
       appWarm: timings['appWarm'] as DualTiming,
       appCold: timings['appCold'] as DualTiming,
       cliCold: timings['cliCold'] as DualTiming,
@@ -201,6 +208,12 @@ function listRow(result: ListScale, path: keyof typeof LIST_PATHS): BenchRow {
     timing: timing.wall,
     floorTiming: result.floor.wall,
     cpuRatio: ratio.cpu,
+    notes:
+      path === 'appWarm'
+        ? []
+        : [
+            `Reading, parsing and schema-checking the file alone: ${ratios(result.readChecked, result.floor).wall}× the floor.`,
+          ],
     details: {
       keychainCalls: result.keychainCalls,
       keytarLoaded:

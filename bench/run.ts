@@ -153,6 +153,17 @@ function renderMarkdown(results: Results): string {
     ),
     '',
   ];
+  const noted = results.rows.filter((row) => (row.notes ?? []).length > 0);
+  if (noted.length > 0) {
+    lines.push(
+      'Where the time goes:',
+      '',
+      ...noted.flatMap((row) =>
+        (row.notes ?? []).map((note) => `- ${row.operation}: ${note}`),
+      ),
+      '',
+    );
+  }
   if (results.growth.length > 0) {
     lines.push(
       'How each figure grows with the number of keys (each step is ten times the keys, so linear growth is a step ratio near 10):',

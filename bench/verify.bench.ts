@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { request } from 'undici';
 import { verifyKeys } from '../src/keys';
 import {
   fingerprintKey,
@@ -133,6 +134,36 @@ function benchKey(
   };
 }
 
+/**
+ * The same requests with undici alone, in the same per-server pools: no
+ * vault, no keychain, no schema check, no recording. What the client costs
+ * on this machine before the key manager does anything.
+ */
+async function undiciAlone(
+  remote: RemoteServers,
+  concurrency: number,
+): Promise<void> {
+  await Promise.all(
+    remote.servers.map(async (server) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < server.keys.length) {
+          const key = server.keys[next] as string;
+          next += 1;
+          const answer = await request(`${server.url}api/v1/api-keys/current`, {
+            headers: {
+              authorization: `token ${key}`,
+              accept: 'application/json',
+            },
+          });
+          await answer.body.json();
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    }),
+  );
+}
+
 /** Runs the verification benchmark at the default concurrency (4). */
 export async function benchVerify(
   log: (line: string) => void,
@@ -158,11 +189,13 @@ export async function benchVerify(
             });
             valid = results.filter((r) => r.result === 'valid').length;
           },
+          undiciAlone: () => undiciAlone(remote, concurrency),
         },
-        { iterations: 5, warmupIterations: 1 },
+        { iterations: 7, warmupIterations: 2 },
       );
       const timing = timings['verify'];
-      if (!timing) throw new Error('No verify timing.');
+      const bare = timings['undiciAlone'];
+      if (!timing || !bare) throw new Error('No verify timing.');
       const ideal = Math.ceil(KEYS_PER_SERVER / concurrency) * LATENCY_MS;
       const ratio = Math.round((timing.median / ideal) * 100) / 100;
       const goal = {
@@ -181,7 +214,18 @@ export async function benchVerify(
           idealMs: ideal,
           validResults: valid,
           keychainReads: store.calls.get,
+          undiciAloneMs: Math.round(bare.median),
         },
+      });
+      rows.push({
+        id: `verify-undici-c${concurrency}`,
+        operation: `The same 500 requests with undici alone, for comparison (${concurrency} per server)`,
+        goal: { kind: 'report' },
+        value: Math.round((bare.median / ideal) * 100) / 100,
+        unit: '×',
+        met: null,
+        timing: bare,
+        details: { idealMs: ideal },
       });
     }
     return rows;
