@@ -74,7 +74,7 @@ function describeError(error: unknown): DescribedError {
     return {
       code: ExitCode.unavailable,
       message: error.message,
-      nextStep: null,
+      nextStep: error.nextStep,
     };
   }
   if (error instanceof KeyOperationError) {

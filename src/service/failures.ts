@@ -74,10 +74,10 @@ export function failureOf(error: unknown): Failure | null {
     return failure(VAULT_KINDS[error.code], error.message, error.nextStep);
   }
   if (error instanceof VaultBusyError) {
-    return failure('refused', error.message, 'Wait a moment and try again.');
+    return failure('refused', error.message, error.nextStep);
   }
   if (error instanceof MetadataError) {
-    return failure('internal', error.message, 'Read the message above.');
+    return failure('internal', error.message, error.nextStep);
   }
   if (error instanceof ExpectedFailure) return error.failure;
   return null;

@@ -9,12 +9,16 @@ import { vaultFiles } from './paths';
  */
 export class VaultBusyError extends Error {
   override readonly name = 'VaultBusyError';
+  /** What the merchant can do about it. */
+  readonly nextStep =
+    'Wait for the other BTCPay Key Manager window or command to finish, then ' +
+    'try again. If none is running, the lock of a crashed one clears itself ' +
+    'within 10 seconds.';
 
   constructor(readonly home: string) {
     super(
       `The data folder ${home} stayed locked by another BTCPay Key Manager ` +
-        'process. Wait for it to finish and try again; if none is running, ' +
-        'the lock clears itself within a few seconds.',
+        'process for about 30 seconds, so nothing was changed.',
     );
   }
 }

@@ -22,6 +22,8 @@ export type MetadataProblem =
  */
 export class MetadataError extends Error {
   override readonly name = 'MetadataError';
+  /** What the merchant can do about it, apart from what happened. */
+  readonly nextStep: string;
 
   constructor(
     readonly file: string,
@@ -29,7 +31,9 @@ export class MetadataError extends Error {
     readonly reason: string,
     readonly setAsideAs: string | null,
   ) {
-    super(describe(file, problem, reason, setAsideAs));
+    const words = describe(file, problem, reason, setAsideAs);
+    super(words.message);
+    this.nextStep = words.nextStep;
   }
 }
 
@@ -38,20 +42,34 @@ function describe(
   problem: MetadataProblem,
   reason: string,
   setAsideAs: string | null,
-): string {
+): { message: string; nextStep: string } {
   const what = `The key metadata at ${file} cannot be used: ${reason}.`;
   if (setAsideAs) {
-    return (
-      `${what} It was moved, unchanged, to ${setAsideAs}, and BTCPay Key ` +
-      'Manager starts again with empty metadata. The API keys are still in ' +
-      'the keychain: `btcpay-keys reconcile` lists them, and ' +
-      '`btcpay-keys reconcile --adopt --server URL` takes them back.'
-    );
+    return {
+      message:
+        `${what} It was moved, unchanged, to ${setAsideAs}, and BTCPay Key ` +
+        'Manager starts again with empty metadata. The API keys are still ' +
+        'in the keychain.',
+      nextStep:
+        'List them with `btcpay-keys reconcile`, then take them back with ' +
+        '`btcpay-keys reconcile --adopt --server URL` (add the server again ' +
+        'first if it is gone). Keep the set-aside file as a backup.',
+    };
   }
   if (problem === 'newer-version') {
-    return `${what} Update BTCPay Key Manager; the file was left as it is.`;
+    return {
+      message: `${what} The file was left as it is.`,
+      nextStep:
+        'Update BTCPay Key Manager to the version that wrote this file, or ' +
+        'a newer one.',
+    };
   }
-  return `${what} Check the file's owner and permissions; it was left as it is.`;
+  return {
+    message: `${what} The file was left as it is.`,
+    nextStep:
+      "Check the file's owner and permissions: it must belong to you and " +
+      'be readable by you (`ls -l` it, and `chmod 600` it if needed).',
+  };
 }
 
 /** Options for reading; tests pass their own migration table. */

@@ -79,6 +79,9 @@ describe('a data folder another process keeps locked', () => {
         );
         expect(run.code).toBe(10);
         expect(run.stderr).toMatch(/stayed locked by another/);
+        expect(run.stderr).toMatch(
+          /^Next: Wait for the other BTCPay Key Manager window or command to finish/m,
+        );
       } finally {
         await rm(lock, { recursive: true, force: true });
       }

@@ -85,7 +85,9 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
       const run = await runCli(home, ['key', 'list']);
       expect(run.code).toBe(10);
       expect(run.stderr).toMatch(/metadata\.json\.unreadable-/);
-      expect(run.stderr).toMatch(/reconcile --adopt --server URL/);
+      expect(run.stderr).toMatch(
+        /^Next: List them with `btcpay-keys reconcile`, then take them back with `btcpay-keys reconcile --adopt --server URL`/m,
+      );
       expect(await runCliJson<unknown[]>(home, ['key', 'list'])).toEqual([]);
     },
     SLOW,

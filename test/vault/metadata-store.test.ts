@@ -145,7 +145,8 @@ describe('readMetadata', () => {
 
     expect(error.problem).toBe('newer-version');
     expect(error.setAsideAs).toBeNull();
-    expect(error.message).toMatch(/Update BTCPay Key Manager/);
+    expect(error.message).toMatch(/left as it is/);
+    expect(error.nextStep).toMatch(/^Update BTCPay Key Manager/);
     expect(await readFile(file, 'utf8')).toBe(newer);
   });
 
