@@ -198,6 +198,11 @@ describe("the README's command-line walk-through", () => {
         );
       }
 
+      // curl's password prompt stays on screen: nothing clears its line.
+      const curl = runs.find((run) => run.line.startsWith('curl '));
+      expect(curl?.screen).toMatch(/Enter host password for user/);
+      expect(curl?.screen).not.toContain('\u001b[0K');
+
       const copy = runs.find((run) => /key copy/.test(run.line));
       expect(copy?.screen).toMatch(/No clipboard is available/);
       const reveal = runs.find((run) => /key reveal/.test(run.line));
