@@ -26,6 +26,7 @@ export type ServerRevocation =
 
 /** The outcome of `revokeKey`. */
 export interface RevokeKeyResult {
+  /** The record as stored after the revocation (`revokedAt` set). */
   key: KeyRecord;
   server: ServerRevocation;
   /** Which credential made the request: the key itself or the manager key. */
@@ -52,11 +53,11 @@ export async function revokeKey(
       ? await revokeOnServer(vault, server, key, options)
       : { server: 'not-asked' as const, via: null };
 
-  if (key.revokedAt === null) {
-    await vault.markRevoked(key.id);
-    await afterManagerKeyRemoved(vault, server, key);
-  }
-  return { key, ...outcome };
+  if (key.revokedAt !== null) return { key, ...outcome };
+  // The record as stored now, revocation time included.
+  const revoked = await vault.markRevoked(key.id);
+  await afterManagerKeyRemoved(vault, server, key);
+  return { key: revoked, ...outcome };
 }
 
 /** Forgets a key here without asking its server; the key keeps working. */

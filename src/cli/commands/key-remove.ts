@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { deleteKeyLocally, requireKey, revokeKey } from '../../keys';
+import type { KeyRecord } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { printJson, say } from '../output';
@@ -28,6 +29,7 @@ function registerRevoke(key: Command, context: CliContext): void {
     .action(async (id: string, options: { yes?: boolean; json?: boolean }) => {
       const vault = await openCliVault(context);
       const { key: stored, server } = await requireKey(vault, id);
+      if (stored.revokedAt !== null) throw alreadyRevoked(stored);
       await confirmAction(
         context,
         options,
@@ -86,6 +88,17 @@ function registerDelete(key: Command, context: CliContext): void {
         );
       },
     );
+}
+
+/** A revoked key is not sent again: the documented "not here" (exit 7). */
+function alreadyRevoked(key: KeyRecord): CommandFailure {
+  return new CommandFailure(
+    ExitCode.notFound,
+    `"${key.label}" (${key.id}) was already revoked on ${key.revokedAt}; ` +
+      'nothing was sent to the server and nothing changed.',
+    `Its record stays for the audit trail; run \`btcpay-keys key delete ` +
+      `${key.id} --local-only\` to forget it here.`,
+  );
 }
 
 function revokeMessage(label: string, server: string): string {
