@@ -68,19 +68,43 @@ export async function promptHidden(
   }
 }
 
-/** Asks a yes/no question on the terminal; anything but "y" means no. */
+/**
+ * Asks a yes/no question on the terminal; anything but "y" means no. Ctrl+C
+ * and Ctrl+D cancel the question instead of ending the process, so a
+ * cancelled prompt ends with the documented code (6), not the shell's 130.
+ */
 export async function promptYesNo(
   context: CliContext,
   question: string,
 ): Promise<boolean> {
   const input = requireTerminal(context, question);
   context.stderr.write(`${question} [y/N] `);
-  input.resume();
-  const answer = await new Promise<string>((resolve) => {
-    input.once('data', (data: Buffer) => resolve(data.toString('utf8')));
+  // The terminal stays in line mode (it echoes and edits the answer), so
+  // Ctrl+C arrives as SIGINT rather than as a character.
+  let stop = (): void => undefined;
+  const answer = new Promise<string>((resolve, reject) => {
+    const onData = (data: Buffer): void => resolve(data.toString('utf8'));
+    const onCancel = (): void => reject(cancelled());
+    input.once('data', onData);
+    input.once('end', onCancel);
+    process.once('SIGINT', onCancel);
+    stop = () => {
+      input.off('data', onData);
+      input.off('end', onCancel);
+      process.off('SIGINT', onCancel);
+    };
   });
-  input.pause();
-  return /^\s*y(es)?\s*$/i.test(answer);
+  input.resume();
+  try {
+    return /^\s*y(es)?\s*$/i.test(await answer);
+  } catch (error) {
+    // The cursor is still after the question.
+    context.stderr.write('\n');
+    throw error;
+  } finally {
+    stop();
+    input.pause();
+  }
 }
 
 /**
