@@ -1,4 +1,10 @@
 import type { GreenfieldAuth } from '../greenfield';
+import {
+  parsePermission,
+  permissionModelForServer,
+  unknownPolicies,
+  unknownPolicyWords,
+} from '../permissions';
 import type { Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import {
@@ -37,6 +43,15 @@ export interface CreateKeyRequest {
   auth: RestMintAuth;
 }
 
+/** Where `createKeyOverRest` asks, and whom it tells before it does. */
+export interface CreateKeyOptions extends ServerCallOptions {
+  /**
+   * Told, before anything is sent, of requested permissions the server
+   * does not define: BTCPay stores them in the key, where they allow nothing.
+   */
+  onWarnings?: (warnings: string[]) => void;
+}
+
 /** The stored key, what was asked for and whether it became the manager. */
 export interface CreateKeyResult {
   key: KeyRecord;
@@ -61,13 +76,15 @@ interface Minter {
 export async function createKeyOverRest(
   vault: Vault,
   request: CreateKeyRequest,
-  options: ServerCallOptions = {},
+  options: CreateKeyOptions = {},
 ): Promise<CreateKeyResult> {
   const server = await requireServer(vault, request.serverId);
   const requestedPermissions = scopePermissionsToStores(
     request.permissions,
     request.stores ?? [],
   );
+  const warnings = undefinedPolicyWarnings(server, requestedPermissions);
+  if (warnings.length > 0) options.onWarnings?.(warnings);
   const minter = await mintingCredential(vault, server, request.auth);
   const client = clientForServer(server.baseUrl, options);
   const body = { label: request.label, permissions: requestedPermissions };
@@ -91,6 +108,24 @@ export async function createKeyOverRest(
   });
   await learnServerPolicies(vault, server.id, client, minted.apiKey);
   return { key, requestedPermissions, becameManager: key.isManager };
+}
+
+/**
+ * One warning per requested policy the server does not define, judged by
+ * the list it published when one is stored, else by its version.
+ */
+function undefinedPolicyWarnings(
+  server: ServerRecord,
+  permissions: readonly string[],
+): string[] {
+  const model = permissionModelForServer(server);
+  const policies = unknownPolicies(permissions, model).flatMap((text) => {
+    const parsed = parsePermission(text);
+    return parsed.ok ? [parsed.permission.policy] : [];
+  });
+  return [...new Set(policies)].map((policy) =>
+    unknownPolicyWords(policy, model),
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
 export { addServer, removeServer, type AddServerResult } from './servers';
 export {
   createKeyOverRest,
+  type CreateKeyOptions,
   type CreateKeyRequest,
   type CreateKeyResult,
   type RestMintAuth,

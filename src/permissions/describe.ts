@@ -6,6 +6,7 @@ import { impliedPolicies } from './hierarchy';
 import { CATALOGUE_MODEL, type PermissionModel } from './model';
 import { parsePermission, policyKind, type PolicyKind } from './parse';
 import { riskClasses, type RiskClass } from './risk';
+import { unknownPolicyWords } from './unknown';
 
 /** A permission explained for a merchant. */
 export interface PermissionDescription {
@@ -62,24 +63,53 @@ export function describePermission(
   const { policy, scope } = parsed.permission;
   const definition = model.definitions.get(policy);
   const kind = definition?.kind ?? policyKind(policy);
+  if (!definition) {
+    return describeUnknown(parsed.permission.text, policy, scope, kind, model);
+  }
   return {
     text: parsed.permission.text,
     valid: true,
     policy,
     scope,
-    known: definition !== undefined,
+    known: true,
     kind,
-    title: definition?.title ?? 'Unknown permission',
-    description:
-      definition?.description ??
-      'This BTCPay version does not define this permission: BTCPay leaves it out of new keys, and a key that holds it gains nothing from it.',
-    addedIn: definition?.addedIn ?? null,
+    title: definition.title,
+    description: definition.description,
+    addedIn: definition.addedIn,
     implies: impliedPolicies(policy, model).map((implied) => ({
       policy: implied,
       title: model.definitions.get(implied)?.title ?? implied,
     })),
     risks: riskClasses([parsed.permission.text], model),
     scopeLabel: scopeLabel(policy, kind, scope, context.storeNames),
+  };
+}
+
+/**
+ * A well-formed policy the model does not define: BTCPay matches it against
+ * nothing, so it reaches no store and carries no risk, whatever its name
+ * suggests. Said with whose list lacks it and, for a typo, what was meant.
+ */
+function describeUnknown(
+  text: string,
+  policy: string,
+  scope: string | null,
+  kind: PolicyKind,
+  model: PermissionModel,
+): PermissionDescription {
+  return {
+    text,
+    valid: true,
+    policy,
+    scope,
+    known: false,
+    kind,
+    title: 'Unknown permission',
+    description: unknownPolicyWords(policy, model),
+    addedIn: null,
+    implies: [],
+    risks: [],
+    scopeLabel: 'Nothing: it is not a defined permission',
   };
 }
 

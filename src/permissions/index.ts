@@ -52,6 +52,7 @@ export {
   type PolicyKind,
 } from './parse';
 export { PRESETS, type PermissionPreset } from './presets';
+export { closestPolicy, unknownPolicyWords, unknownTo } from './unknown';
 export {
   permissionModelForServer,
   sameListing,

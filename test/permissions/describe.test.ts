@@ -63,7 +63,7 @@ describe('describePermission', () => {
       addedIn: null,
       risks: [],
     });
-    expect(unknown.description).toMatch(/does not define/);
+    expect(unknown.description).toMatch(/is unknown to BTCPay 2\.4\.1/);
     const invalid = describePermission(`${S}canviewinvoices:`);
     expect(invalid).toMatchObject({
       valid: false,

@@ -96,7 +96,14 @@ async function createCommand(
       forUser: options.forUser,
       auth,
     },
-    cliServerCalls(context),
+    {
+      ...cliServerCalls(context),
+      onWarnings: (warnings) => {
+        for (const warning of warnings) {
+          note(context, `${paint(context, 'yellow', 'Warning:')} ${warning}`);
+        }
+      },
+    },
   );
   context.logger.info(
     {

@@ -26,8 +26,6 @@ export function printKeyDetail(context: CliContext, detail: KeyDetail): void {
   for (const line of detail.permissions) {
     say(context, `  ${line.title} — ${line.scopeLabel}`, `    ${line.text}`);
     say(context, `    ${line.description}`);
-    if (!line.known)
-      say(context, '    Not in the catalogue (a plugin or a newer server).');
     if (line.implies.length > 0)
       say(
         context,

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../sandbox';
+import { passwordOf } from '../keys/fixtures';
+import { runCli } from './run-cli';
+import {
+  importMintedKey,
+  startCliWithServer,
+  stopCliWithServer,
+  type CliWithServer,
+} from './with-server';
+
+// BTCPay (from 2.3.6) stores a policy it does not define in a new key, where
+// it allows nothing: a typo in `key create --permission` must be warned
+// about, and `key show` must not present it as reaching anything.
+
+const MERCHANT = 'merchant@sandbox.test';
+const SLOW = 120_000;
+const TYPO = 'btcpay.store.canviewinvoice';
+
+let cli: CliWithServer;
+let sandbox: Sandbox;
+let home: string;
+
+beforeAll(async () => {
+  cli = await startCliWithServer();
+  ({ sandbox, home } = cli);
+}, SLOW);
+
+afterAll(() => stopCliWithServer(cli));
+
+function createWith(permission: string) {
+  return runCli(
+    home,
+    [
+      ...['key', 'create', '--server', sandbox.url, '--label', permission],
+      ...['--permission', permission, '--user', MERCHANT, '--password-stdin'],
+    ],
+    { input: passwordOf(sandbox, MERCHANT) },
+  );
+}
+
+describe('btcpay-keys key create with a policy BTCPay does not define', () => {
+  it(
+    'warns that it is unknown, allows nothing, and names the likely policy',
+    async () => {
+      const run = await createWith(TYPO);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(
+        new RegExp(`^Warning: ${TYPO} is unknown to BTCPay`, 'm'),
+      );
+      expect(run.stderr).toMatch(/It allows nothing/);
+      expect(run.stderr).toContain(
+        'Did you mean btcpay.store.canviewinvoices?',
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    'warns about nothing for policies BTCPay defines',
+    async () => {
+      const run = await createWith('btcpay.store.canviewinvoices');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).not.toMatch(/Warning:/);
+    },
+    SLOW,
+  );
+});
+
+describe('btcpay-keys key show of a key holding an unknown policy', () => {
+  it(
+    'says the policy is unknown to this server and reaches nothing',
+    async () => {
+      const { id } = await importMintedKey(cli, MERCHANT, 'Typo key', [TYPO]);
+      const run = await runCli(home, ['key', 'show', id]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        /Unknown permission — Nothing: it is not a defined permission/,
+      );
+      expect(run.stdout).toContain(`${TYPO} is unknown to this server`);
+      expect(run.stdout).toContain(
+        'Did you mean btcpay.store.canviewinvoices?',
+      );
+      expect(run.stdout).not.toMatch(/All stores/);
+    },
+    SLOW,
+  );
+});
