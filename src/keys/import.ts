@@ -1,4 +1,9 @@
-import { fingerprintKey, type AdoptedKey, type Vault } from '../vault';
+import {
+  fingerprintKey,
+  type AdoptedKey,
+  type SecretStore,
+  type Vault,
+} from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import {
   clientForServer,
@@ -8,6 +13,12 @@ import {
 import { KeyOperationError } from './errors';
 import { requireServer } from './lookup';
 import { shouldBecomeManager } from './manager';
+import {
+  alreadyHeld,
+  keychainHolding,
+  restoreKeySecret,
+  type RestoredSecret,
+} from './restore';
 import { learnWithKey, ownerOfKey, recordServerFacts } from './server-facts';
 import { learnServerPolicies } from './server-policies';
 
@@ -19,10 +30,24 @@ export interface ImportKeyRequest {
   label?: string;
 }
 
+/** Where `importKey` asks and, when it restores a secret, writes. */
+export interface ImportKeyOptions extends ServerCallOptions {
+  /** The keychain the vault reads; see `restoreKeySecret`. */
+  keychain?: SecretStore;
+}
+
 /** The stored key and whether it became the server's manager key. */
 export interface ImportKeyResult {
   key: KeyRecord;
   becameManager: boolean;
+  /**
+   * True when the key was already stored here but the keychain had lost
+   * its secret (or held another key): the secret was written back under
+   * the stored record's id, and no new record was made.
+   */
+  restored: boolean;
+  /** With `restored`: what the keychain entry held before. */
+  restoredFrom?: Pick<RestoredSecret, 'previously' | 'overwrittenFingerprint'>;
 }
 
 /**
@@ -31,26 +56,28 @@ export interface ImportKeyResult {
  * believes the key holds; an unknown key is refused and nothing is stored.
  * The key's owner and the server's version are recorded where the key may
  * ask for them.
+ *
+ * A key whose record is stored here but whose keychain entry is missing or
+ * holds another key is not stored twice: once the server confirmed it, its
+ * secret is written back under that record's id.
  */
 export async function importKey(
   vault: Vault,
   request: ImportKeyRequest,
-  options: ServerCallOptions = {},
+  options: ImportKeyOptions = {},
 ): Promise<ImportKeyResult> {
-  const secret = request.secret.trim();
-  if (secret.length === 0) {
-    throw new KeyOperationError(
-      'invalid-request',
-      'The key is empty.',
-      'Paste the API key from BTCPay (Account → API Keys), or pipe it in ' +
-        'with --key-stdin.',
-    );
-  }
+  const secret = checkedKeyText(request.secret);
   const server = await requireServer(vault, request.serverId);
-  await refuseDuplicate(vault, server.id, secret);
+  const stored = await storedRecordOf(vault, server.id, secret);
+  if (stored && (await keychainHolding(vault, stored)) === 'holds-it') {
+    throw alreadyHeld(stored);
+  }
 
   const client = clientForServer(server.baseUrl, options);
   const current = await client.currentApiKey(secret);
+  if (stored) {
+    return restoreConfirmedKey(vault, stored, secret, current, options);
+  }
   const key = await storeConfirmedKey(
     vault,
     { server, client },
@@ -61,7 +88,97 @@ export async function importKey(
     },
     (fields) => vault.storeKey({ secret, ...fields }),
   );
-  return { key, becameManager: key.isManager };
+  return { key, becameManager: key.isManager, restored: false };
+}
+
+/** Far longer than the 40 characters of every key BTCPay issues. */
+const LONGEST_KEY_TEXT = 200;
+
+// What a Greenfield key can be made of: printable ASCII, no spaces. BTCPay
+// issues 40 lowercase hex characters; this is looser on purpose.
+const KEY_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/**
+ * The key text without surrounding blanks, or a refusal before anything is
+ * sent when it cannot be a Greenfield API key. The refusal never repeats
+ * what was given: it may be a password or another secret pasted by mistake.
+ */
+function checkedKeyText(text: string): string {
+  const secret = text.trim();
+  const next =
+    'Copy the key again from BTCPay (Account → API Keys) and paste only the ' +
+    'key, or pipe just the key in with --key-stdin.';
+  const refuse = (why: string): KeyOperationError =>
+    new KeyOperationError(
+      'invalid-request',
+      `${why} so it is not a BTCPay API key; nothing was sent to the server.`,
+      next,
+    );
+  if (secret.length === 0) {
+    throw new KeyOperationError('invalid-request', 'The key is empty.', next);
+  }
+  if (secret.length > LONGEST_KEY_TEXT) {
+    throw refuse(
+      `What was given is ${secret.length} characters long (a BTCPay API ` +
+        'key has 40),',
+    );
+  }
+  if (!KEY_CHARACTERS.test(secret)) {
+    throw refuse(
+      'What was given holds spaces, line breaks, control or invisible ' +
+        'characters, or letters outside plain ASCII,',
+    );
+  }
+  return secret;
+}
+
+/** The unrevoked record of this key on this server, if one is stored. */
+async function storedRecordOf(
+  vault: Vault,
+  serverId: string,
+  secret: string,
+): Promise<KeyRecord | undefined> {
+  const fingerprint = fingerprintKey(secret);
+  const metadata = await vault.metadata();
+  return metadata.keys.find(
+    (key) =>
+      key.serverId === serverId &&
+      key.fingerprint === fingerprint &&
+      key.revokedAt === null,
+  );
+}
+
+/**
+ * Writes a confirmed key's secret back under its stored record, and records
+ * the server's answer as a verification (the stored permissions follow it).
+ */
+async function restoreConfirmedKey(
+  vault: Vault,
+  stored: KeyRecord,
+  secret: string,
+  current: { permissions: string[] },
+  options: ImportKeyOptions,
+): Promise<ImportKeyResult> {
+  const restored = await restoreKeySecret(
+    vault,
+    stored,
+    secret,
+    options.keychain,
+  );
+  const key = await vault.recordVerification(stored.id, {
+    at: new Date().toISOString(),
+    result: 'valid',
+    permissions: current.permissions,
+  });
+  return {
+    key,
+    becameManager: false,
+    restored: true,
+    restoredFrom: {
+      previously: restored.previously,
+      overwrittenFingerprint: restored.overwrittenFingerprint,
+    },
+  };
 }
 
 /** A key `/api/v1/api-keys/current` just confirmed, and its label here. */
@@ -105,26 +222,4 @@ export async function storeConfirmedKey(
   });
   await learnServerPolicies(vault, server.id, client, secret);
   return key;
-}
-
-async function refuseDuplicate(
-  vault: Vault,
-  serverId: string,
-  secret: string,
-): Promise<void> {
-  const fingerprint = fingerprintKey(secret);
-  const metadata = await vault.metadata();
-  const existing = metadata.keys.find(
-    (key) =>
-      key.serverId === serverId &&
-      key.fingerprint === fingerprint &&
-      key.revokedAt === null,
-  );
-  if (existing) {
-    throw new KeyOperationError(
-      'key-already-stored',
-      `This key is already stored as "${existing.label}" (id ${existing.id}).`,
-      `See it with \`btcpay-keys key show ${existing.id}\`.`,
-    );
-  }
 }

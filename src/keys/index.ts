@@ -13,9 +13,16 @@ export {
 } from './create';
 export {
   importKey,
+  type ImportKeyOptions,
   type ImportKeyRequest,
   type ImportKeyResult,
 } from './import';
+export {
+  keychainHolding,
+  restoreKeySecret,
+  type KeychainHolding,
+  type RestoredSecret,
+} from './restore';
 export {
   verifyKeys,
   type KeychainProblem,

@@ -4,6 +4,7 @@ import {
   importKey,
   requireServer,
   type CreateKeyResult,
+  type ImportKeyResult,
   type RestMintAuth,
 } from '../../keys';
 import { diffPermissions } from '../../permissions';
@@ -165,10 +166,15 @@ async function importCommand(
     cliServerCalls(context),
   );
   context.logger.info(
-    { keyId: imported.key.id, fingerprint: imported.key.fingerprint },
+    {
+      keyId: imported.key.id,
+      fingerprint: imported.key.fingerprint,
+      restored: imported.restored,
+    },
     'key import',
   );
   if (options.json) return printJson(context, imported);
+  if (imported.restored) return printRestored(context, imported);
   say(
     context,
     `${paint(context, 'green', 'Imported')} ${describeStored(imported.key)}`,
@@ -177,6 +183,26 @@ async function importCommand(
     say(
       context,
       'It holds `unrestricted`, so it is now this server’s manager key.',
+    );
+  }
+}
+
+/** A stored key whose lost keychain entry the import wrote back. */
+function printRestored(context: CliContext, imported: ImportKeyResult): void {
+  const { key, restoredFrom } = imported;
+  say(
+    context,
+    `${paint(context, 'green', 'Restored')} the secret of "${key.label}" ` +
+      `(${key.id}): the server confirmed the key, and its keychain entry ` +
+      'holds it again. No new key was stored.',
+  );
+  const overwritten = restoredFrom?.overwrittenFingerprint;
+  if (overwritten) {
+    note(
+      context,
+      `${paint(context, 'yellow', 'Note:')} the entry held another key ` +
+        `(${overwritten}), which it no longer does; import that key too if ` +
+        'it is still needed.',
     );
   }
 }
