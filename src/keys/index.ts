@@ -19,6 +19,7 @@ export {
 } from './import';
 export {
   keychainHolding,
+  keysWithReplacedSecret,
   restoreKeySecret,
   type KeychainHolding,
   type RestoredSecret,

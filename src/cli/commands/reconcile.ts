@@ -1,10 +1,20 @@
-import { adoptOrphanedKeys, type AdoptResult } from '../../keys';
+import {
+  adoptOrphanedKeys,
+  keysWithReplacedSecret,
+  type AdoptResult,
+} from '../../keys';
 import type { ReconcileReport } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
 import { paint, printJson, say } from '../output';
 import { confirmAction } from '../prompt';
 import { cliServerCalls, openCliVault } from '../vault';
+
+/** The vault's report plus what only reading the secrets can tell. */
+interface Report extends ReconcileReport {
+  /** Keys whose keychain entry holds another key than the stored one. */
+  replacedSecrets: string[];
+}
 
 interface ReconcileCommandOptions {
   adopt?: boolean;
@@ -17,8 +27,8 @@ interface ReconcileCommandOptions {
 }
 
 /**
- * `btcpay-keys reconcile`: keychain entries without metadata and metadata
- * without a secret, listed; orphaned entries taken back with `--adopt`, and
+ * `btcpay-keys reconcile`: keychain entries without metadata, metadata
+ * without a secret and entries holding another key, listed; orphaned entries taken back with `--adopt`, and
  * deleted only with the separate `--delete-orphans`.
  */
 export const registerReconcileCommand: RegisterCommands = (
@@ -29,7 +39,8 @@ export const registerReconcileCommand: RegisterCommands = (
     .command('reconcile')
     .description(
       'Compare the keychain with the metadata: list keychain entries no key ' +
-        'record names (orphans) and keys whose secret is missing. --adopt ' +
+        'record names (orphans), keys whose secret is missing, and keys ' +
+        'whose entry holds another key (replaced). --adopt ' +
         'takes orphans back after the server confirms them; nothing is ' +
         'deleted unless asked.',
     )
@@ -65,11 +76,18 @@ async function reconcileCommand(
     requireOrphans(await vault.reconcile({}), options.key);
   }
   await confirmDeletions(context, options);
-  const report = await vault.reconcile({
+  const reconciled = await vault.reconcile({
     repair: options.repair === true,
     deleteOrphans: options.deleteOrphans === true,
     ...(options.key ? { onlyOrphans: options.key } : {}),
   });
+  const report: Report = {
+    ...reconciled,
+    replacedSecrets: await keysWithReplacedSecret(
+      vault,
+      reconciled.metadataWithoutSecret,
+    ),
+  };
   context.logger.info(
     {
       adopted: adoption?.adopted.map((key) => key.id) ?? [],
@@ -77,6 +95,7 @@ async function reconcileCommand(
       deleteOrphans: options.deleteOrphans === true,
       orphanedSecrets: report.secretsWithoutMetadata.length,
       missingSecrets: report.metadataWithoutSecret.length,
+      replacedSecrets: report.replacedSecrets.length,
     },
     'reconcile',
   );
@@ -162,11 +181,12 @@ function printAdoption(context: CliContext, adoption: AdoptResult): void {
   }
 }
 
-function printReport(context: CliContext, report: ReconcileReport): void {
+function printReport(context: CliContext, report: Report): void {
   const orphaned = report.secretsWithoutMetadata;
   const missing = report.metadataWithoutSecret;
+  const replaced = report.replacedSecrets;
   if (report.repaired) printRepaired(context, report.repaired);
-  if (orphaned.length === 0 && missing.length === 0) {
+  if (orphaned.length === 0 && missing.length === 0 && replaced.length === 0) {
     return say(
       context,
       paint(context, 'green', 'The keychain and the metadata agree.'),
@@ -187,6 +207,17 @@ function printReport(context: CliContext, report: ReconcileReport): void {
       `Keys whose secret is missing from the keychain: ${missing.join(', ')}`,
       'Import such a key again if you have it, or drop the records with ' +
         '`btcpay-keys reconcile --repair`.',
+    );
+  }
+  if (replaced.length > 0) {
+    say(
+      context,
+      'Keys whose keychain entry holds another key than the stored one ' +
+        `(replaced outside BTCPay Key Manager): ${replaced.join(', ')}`,
+      'They cannot be used until the right key is back: import it with ' +
+        '`btcpay-keys key import --server URL`, which checks it with the ' +
+        'server and writes it back under the same id. Or forget such a key ' +
+        'here with `btcpay-keys key delete <id> --local-only`.',
     );
   }
 }
