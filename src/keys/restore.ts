@@ -125,7 +125,7 @@ export async function restoreKeySecret(
   return restored;
 }
 
-/** The keychain's error for a key whose secret is where it belongs. */
+/** The refusal of a key stored here whose secret is where it belongs. */
 export function alreadyHeld(key: KeyRecord): KeyOperationError {
   return new KeyOperationError(
     'key-already-stored',
