@@ -1,9 +1,4 @@
-import {
-  fingerprintKey,
-  type AdoptedKey,
-  type SecretStore,
-  type Vault,
-} from '../vault';
+import { fingerprintKey, type AdoptedKey, type Vault } from '../vault';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import {
   clientForServer,
@@ -17,7 +12,7 @@ import {
   alreadyHeld,
   keychainHolding,
   restoreKeySecret,
-  type RestoredSecret,
+  type RestoredKeySecret,
 } from './restore';
 import { learnWithKey, ownerOfKey, recordServerFacts } from './server-facts';
 import { learnServerPolicies } from './server-policies';
@@ -30,11 +25,8 @@ export interface ImportKeyRequest {
   label?: string;
 }
 
-/** Where `importKey` asks and, when it restores a secret, writes. */
-export interface ImportKeyOptions extends ServerCallOptions {
-  /** The keychain the vault reads; see `restoreKeySecret`. */
-  keychain?: SecretStore;
-}
+/** Where `importKey` asks. */
+export type ImportKeyOptions = ServerCallOptions;
 
 /** The stored key and whether it became the server's manager key. */
 export interface ImportKeyResult {
@@ -47,7 +39,10 @@ export interface ImportKeyResult {
    */
   restored: boolean;
   /** With `restored`: what the keychain entry held before. */
-  restoredFrom?: Pick<RestoredSecret, 'previously' | 'overwrittenFingerprint'>;
+  restoredFrom?: Pick<
+    RestoredKeySecret,
+    'previously' | 'overwrittenFingerprint'
+  >;
 }
 
 /**
@@ -76,7 +71,7 @@ export async function importKey(
   const client = clientForServer(server.baseUrl, options);
   const current = await client.currentApiKey(secret);
   if (stored) {
-    return restoreConfirmedKey(vault, stored, secret, current, options);
+    return restoreConfirmedKey(vault, stored, secret, current);
   }
   const key = await storeConfirmedKey(
     vault,
@@ -157,14 +152,8 @@ async function restoreConfirmedKey(
   stored: KeyRecord,
   secret: string,
   current: { permissions: string[] },
-  options: ImportKeyOptions,
 ): Promise<ImportKeyResult> {
-  const restored = await restoreKeySecret(
-    vault,
-    stored,
-    secret,
-    options.keychain,
-  );
+  const restored = await restoreKeySecret(vault, stored, secret);
   const key = await vault.recordVerification(stored.id, {
     at: new Date().toISOString(),
     result: 'valid',

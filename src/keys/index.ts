@@ -22,7 +22,7 @@ export {
   keysWithReplacedSecret,
   restoreKeySecret,
   type KeychainHolding,
-  type RestoredSecret,
+  type RestoredKeySecret,
 } from './restore';
 export {
   verifyKeys,

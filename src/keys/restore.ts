@@ -1,10 +1,4 @@
-import {
-  createKeytarStore,
-  fingerprintKey,
-  VaultError,
-  type SecretStore,
-  type Vault,
-} from '../vault';
+import { VaultError, type Vault } from '../vault';
 import type { KeyRecord } from '../vault/schema';
 import { KeyOperationError } from './errors';
 
@@ -57,7 +51,7 @@ export async function keysWithReplacedSecret(
 }
 
 /** A stored key whose secret was written back, and what it replaced. */
-export interface RestoredSecret {
+export interface RestoredKeySecret {
   key: KeyRecord;
   /** What the entry held before: nothing, or another key. */
   previously: Exclude<KeychainHolding, 'holds-it'>;
@@ -66,63 +60,35 @@ export interface RestoredSecret {
 }
 
 /**
- * Writes `secret` into the keychain entry of `key` and logs `key.restored`.
- * The caller has had the key confirmed by its server; this checks that the
- * secret is the one the record names and that the record still wants it.
- *
- * LIMITATION: the vault has no call that writes a stored key's secret, so
- * this writes through `keychain`, by default the OS keychain configured the
- * way the vault configures it. A vault opened with its own `secretStore`
- * must be given the same store here. Once the vault offers such a call, use
- * it instead and drop the `keychain` parameter.
+ * Writes `secret` back into the keychain entry of `key` through the vault,
+ * which checks the fingerprint, refuses a revoked key and logs
+ * `key.restored`. The caller has had the key confirmed by its server.
  */
 export async function restoreKeySecret(
   vault: Vault,
   key: KeyRecord,
   secret: string,
-  keychain?: SecretStore,
-): Promise<RestoredSecret> {
-  if (fingerprintKey(secret) !== key.fingerprint) {
-    throw new Error(`restoreKeySecret: not the secret of ${key.id}`);
+): Promise<RestoredKeySecret> {
+  let restored;
+  try {
+    restored = await vault.restoreSecret(key.id, secret);
+  } catch (error) {
+    if (error instanceof VaultError && error.code === 'key-not-found') {
+      throw new KeyOperationError(
+        'key-not-found',
+        `The key "${key.label}" (${key.id}) was deleted meanwhile; its ` +
+          'secret was not written back.',
+        'Run `btcpay-keys key import` again to store it as a new key.',
+      );
+    }
+    throw error;
   }
-  const current = (await vault.metadata()).keys.find((k) => k.id === key.id);
-  if (!current || current.revokedAt !== null) {
-    throw new KeyOperationError(
-      'key-not-found',
-      `The key "${key.label}" (${key.id}) was revoked or deleted meanwhile; ` +
-        'its secret was not written back.',
-      'Run `btcpay-keys key import` again to store it as a new key.',
-    );
-  }
-  const store = keychain ?? (await vaultKeychain(vault));
-  const before = await store.get(key.id);
-  if (before !== null && fingerprintKey(before) === key.fingerprint) {
-    throw alreadyHeld(key);
-  }
-
-  await store.set(key.id, secret);
-  if ((await keychainHolding(vault, key)) !== 'holds-it') {
-    throw new Error(
-      `restoreKeySecret: the secret of ${key.id} went to a keychain the ` +
-        'vault does not read',
-    );
-  }
-  const restored: RestoredSecret = {
-    key: current,
-    previously: before === null ? 'missing' : 'replaced',
-    overwrittenFingerprint: before === null ? null : fingerprintKey(before),
+  if (restored.previously === 'held') throw alreadyHeld(restored.key);
+  return {
+    key: restored.key,
+    previously: restored.previously,
+    overwrittenFingerprint: restored.overwrittenFingerprint,
   };
-  await vault.log({
-    action: 'key.restored',
-    serverId: key.serverId,
-    keyId: key.id,
-    fingerprint: key.fingerprint,
-    details: {
-      previously: restored.previously,
-      overwrittenFingerprint: restored.overwrittenFingerprint,
-    },
-  });
-  return restored;
 }
 
 /** The refusal of a key stored here whose secret is where it belongs. */
@@ -132,11 +98,4 @@ export function alreadyHeld(key: KeyRecord): KeyOperationError {
     `This key is already stored as "${key.label}" (id ${key.id}).`,
     `See it with \`btcpay-keys key show ${key.id}\`.`,
   );
-}
-
-async function vaultKeychain(vault: Vault): Promise<SecretStore> {
-  const { settings } = await vault.metadata();
-  return createKeytarStore({
-    timeoutMs: settings.keychainTimeoutSeconds * 1000,
-  });
 }

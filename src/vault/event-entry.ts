@@ -9,6 +9,7 @@ export const KNOWN_EVENT_ACTIONS = [
   'server.updated',
   'key.created',
   'key.imported',
+  'key.restored',
   'key.updated',
   'key.verified',
   'key.revealed',

@@ -3,6 +3,7 @@ export { openVault, type OpenVaultOptions, type Vault } from './vault';
 export type {
   NewKey,
   KeyPatch,
+  RestoredSecret,
   SecretPurpose,
   VerificationRecord,
 } from './key-operations';

@@ -209,6 +209,69 @@ export async function readSecret(
   return secret;
 }
 
+/** What a stored key's keychain entry held before `restoreSecret`. */
+export interface RestoredSecret {
+  key: KeyRecord;
+  /** `held`: it already held this key, and nothing was written or logged. */
+  previously: 'missing' | 'replaced' | 'held';
+  /** The fingerprint of the other key the entry held, now overwritten. */
+  overwrittenFingerprint: string | null;
+}
+
+/**
+ * Writes a stored key's own secret back into its keychain entry, after the
+ * entry went missing or was overwritten outside the app. Only the secret
+ * whose fingerprint the record names is accepted, and never for a revoked
+ * key; the write and its `key.restored` entry happen under the vault lock.
+ */
+export async function restoreSecret(
+  context: VaultContext,
+  id: string,
+  secret: string,
+): Promise<RestoredSecret> {
+  return withVaultLock(context.home, async () => {
+    const key = requireKeyIn(await readMetadata(context.home), id);
+    if (key.revokedAt !== null) {
+      throw new VaultError(
+        'key-revoked',
+        `The key "${key.label}" (${key.id}) was revoked; its secret is not ` +
+          'written back.',
+        'Import it again to store it as a new key, if the server still knows it.',
+      );
+    }
+    if (fingerprintKey(secret) !== key.fingerprint) {
+      throw new VaultError(
+        'secret-mismatch',
+        `That is not the key "${key.label}" (${key.id}) names (fingerprint ` +
+          `${key.fingerprint}); nothing was written.`,
+        'Import it as a key of its own with `btcpay-keys key import`.',
+      );
+    }
+    const secrets = await context.secrets();
+    const before = await secrets.get(id);
+    if (before !== null && fingerprintKey(before) === key.fingerprint) {
+      return { key, previously: 'held', overwrittenFingerprint: null };
+    }
+    await secrets.set(id, secret);
+    const restored: RestoredSecret = {
+      key,
+      previously: before === null ? 'missing' : 'replaced',
+      overwrittenFingerprint: before === null ? null : fingerprintKey(before),
+    };
+    await context.log({
+      action: 'key.restored',
+      serverId: key.serverId,
+      keyId: key.id,
+      fingerprint: key.fingerprint,
+      details: {
+        previously: restored.previously,
+        overwrittenFingerprint: restored.overwrittenFingerprint,
+      },
+    });
+    return restored;
+  });
+}
+
 /** Changes a key's fields; id, server and fingerprint never change. */
 export async function updateKey(
   context: VaultContext,

@@ -9,6 +9,8 @@ import {
 import {
   deleteKey,
   markRevoked,
+  restoreSecret,
+  type RestoredSecret,
   readSecret,
   recordVerification,
   recordVerifications,
@@ -80,6 +82,8 @@ export interface Vault {
   checkKeychain(): Promise<void>;
   /** The secret; 'reveal' and 'copy' are logged, 'use' is not. */
   readSecret(keyId: string, purpose: SecretPurpose): Promise<string>;
+  /** Writes a stored key's own secret back into its keychain entry. */
+  restoreSecret(keyId: string, secret: string): Promise<RestoredSecret>;
   updateKey(id: string, patch: KeyPatch): Promise<KeyRecord>;
   recordVerification(
     id: string,
@@ -143,6 +147,7 @@ export async function openVault(
       await (await context.secrets()).get(KEYCHAIN_CHECK_ACCOUNT);
     },
     readSecret: (keyId, purpose) => readSecret(context, keyId, purpose),
+    restoreSecret: (keyId, secret) => restoreSecret(context, keyId, secret),
     updateKey: (id, patch) => updateKey(context, id, patch),
     recordVerification: (id, verification) =>
       recordVerification(context, id, verification),

@@ -372,6 +372,47 @@ describe('vault keys', () => {
     });
   });
 
+  it('writes only the stored key back into its lost or replaced entry, and logs it', async () => {
+    const shop = await addShop();
+    const secret = fakeApiKey();
+    const key = await vault.storeKey({ ...keyFor(shop.id), secret });
+    const restoredEvents = async () =>
+      (await vault.events()).filter((e) => e.action === 'key.restored');
+
+    const held = await vault.restoreSecret(key.id, secret);
+    expect(held.previously).toBe('held');
+    expect(await restoredEvents()).toEqual([]);
+
+    await expect(
+      vault.restoreSecret(key.id, fakeApiKey()),
+    ).rejects.toMatchObject({ code: 'secret-mismatch' });
+
+    await store.delete(key.id);
+    expect(await vault.restoreSecret(key.id, secret)).toMatchObject({
+      previously: 'missing',
+      overwrittenFingerprint: null,
+    });
+    expect(await vault.readSecret(key.id, 'use')).toBe(secret);
+
+    const other = fakeApiKey();
+    await store.set(key.id, other);
+    expect(await vault.restoreSecret(key.id, secret)).toMatchObject({
+      previously: 'replaced',
+      overwrittenFingerprint: fingerprintKey(other),
+    });
+    expect(await store.get(key.id)).toBe(secret);
+    expect((await restoredEvents()).map((e) => e.details)).toEqual([
+      { previously: 'missing', overwrittenFingerprint: null },
+      { previously: 'replaced', overwrittenFingerprint: fingerprintKey(other) },
+    ]);
+
+    await vault.markRevoked(key.id);
+    await expect(vault.restoreSecret(key.id, secret)).rejects.toMatchObject({
+      code: 'key-revoked',
+    });
+    expect(await store.get(key.id)).toBeNull();
+  });
+
   it("updates a key's label", async () => {
     const shop = await addShop();
     const key = await vault.storeKey(keyFor(shop.id));
