@@ -10,12 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 180_000;
@@ -32,20 +27,16 @@ case "$*" in
 esac
 `;
 
-let cli: CliWithServer;
-let home: string;
+const cli = useCliWithServer(SLOW);
 let tools: string;
 
 beforeAll(async () => {
-  cli = await startCliWithServer();
-  home = cli.home;
   tools = await mkdtemp(path.join(tmpdir(), 'btcpay-keys-clipboard-'));
   await writeFile(path.join(tools, 'xsel'), FAKE_XSEL);
   await chmod(path.join(tools, 'xsel'), 0o755);
 }, SLOW);
 
 afterAll(async () => {
-  await stopCliWithServer(cli);
   await rm(tools, { recursive: true, force: true });
 });
 
@@ -99,10 +90,10 @@ describe('btcpay-keys key copy', () => {
       const keptFile = path.join(tools, 'kept.clip');
       const replacedFile = path.join(tools, 'replaced.clip');
 
-      const first = await runCli(home, ['key', 'copy', kept.id], {
+      const first = await runCli(cli.home, ['key', 'copy', kept.id], {
         env: clipboardEnv(keptFile),
       });
-      const second = await runCli(home, ['key', 'copy', replaced.id], {
+      const second = await runCli(cli.home, ['key', 'copy', replaced.id], {
         env: clipboardEnv(replacedFile),
       });
       expect(first.code, first.stderr).toBe(0);
@@ -137,7 +128,7 @@ describe('btcpay-keys key copy', () => {
       expect(await readFile(replacedFile, 'utf8')).toBe('an invoice id');
 
       const log = JSON.parse(
-        (await runCli(home, ['log', '--json'])).stdout,
+        (await runCli(cli.home, ['log', '--json'])).stdout,
       ) as {
         events: { action: string; keyId?: string }[];
       };

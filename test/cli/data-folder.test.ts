@@ -1,15 +1,10 @@
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/vault';
-import type { Sandbox } from '../sandbox';
 import { passwordOf } from '../keys/fixtures';
 import { makeHome, removeHome, runCli } from './run-cli';
-import {
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { useCliWithServer } from './with-server';
 
 // The data folder as the command line leaves it: owner-only from the first
 // run, and a folder another process keeps locked stops a command with exit
@@ -18,16 +13,7 @@ import {
 const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 180_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 
@@ -38,7 +24,7 @@ describe('a fresh data folder', () => {
       const parent = await makeHome();
       const fresh = path.join(parent, 'not yet there');
       try {
-        const run = await runCli(fresh, ['server', 'add', sandbox.url]);
+        const run = await runCli(fresh, ['server', 'add', cli.sandbox.url]);
         expect(run.code, run.stderr).toBe(0);
 
         expect(await modeOf(fresh)).toBe(0o700);
@@ -62,20 +48,27 @@ describe('a data folder another process keeps locked', () => {
     'stops key create with exit 10 and takes the key it minted back',
     async () => {
       // A lock that another live process keeps refreshing never looks stale.
-      const lock = path.join(home, 'vault.lock');
+      const lock = path.join(cli.home, 'vault.lock');
       await mkdir(lock);
       const later = new Date(Date.now() + 3_600_000);
       await utimes(lock, later, later);
-      const before = sandbox.admin.requests.length;
+      const before = cli.sandbox.admin.requests.length;
       try {
         const run = await runCli(
-          home,
+          cli.home,
           [
-            ...['key', 'create', '--server', sandbox.url, '--label', 'Busy'],
+            ...[
+              'key',
+              'create',
+              '--server',
+              cli.sandbox.url,
+              '--label',
+              'Busy',
+            ],
             ...['--permission', 'btcpay.store.canviewinvoices'],
             ...['--user', MERCHANT, '--password-stdin'],
           ],
-          { input: passwordOf(sandbox, MERCHANT) },
+          { input: passwordOf(cli.sandbox, MERCHANT) },
         );
         expect(run.code).toBe(10);
         expect(run.stderr).toMatch(/stayed locked by another/);
@@ -87,9 +80,9 @@ describe('a data folder another process keeps locked', () => {
       }
 
       expect(
-        sandbox.admin.keysOf(MERCHANT).map((key) => key.label),
+        cli.sandbox.admin.keysOf(MERCHANT).map((key) => key.label),
       ).not.toContain('Busy');
-      const takenBack = sandbox.admin.requests
+      const takenBack = cli.sandbox.admin.requests
         .slice(before)
         .find((request) => request.path === '/api/v1/api-keys/current');
       expect(takenBack?.method).toBe('DELETE');

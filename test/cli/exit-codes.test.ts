@@ -1,16 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/vault';
-import type { Sandbox } from '../sandbox';
 import { passwordOf, startRelaxedSandbox, storeOf } from '../keys/fixtures';
 import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // The exit codes docs/cli.md promises, for the paths a script must tell
 // apart: a key the keychain does not hold (7), a server that is down (5), a
@@ -19,16 +13,7 @@ import {
 const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 120_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 describe('btcpay-keys key verify and reveal when the keychain does not hold the key', () => {
   it(
@@ -36,7 +21,7 @@ describe('btcpay-keys key verify and reveal when the keychain does not hold the 
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Lost');
       await createKeytarStore().delete(id);
-      const run = await runCli(home, ['key', 'verify', id]);
+      const run = await runCli(cli.home, ['key', 'verify', id]);
       expect(run.code).toBe(7);
       expect(run.stderr).toMatch(/reconcile/);
       expect(run.stderr).not.toMatch(/reachable/);
@@ -48,11 +33,11 @@ describe('btcpay-keys key verify and reveal when the keychain does not hold the 
     'exits 7 for an entry that holds another key, in verify and in reveal',
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Swapped');
-      const stranger = sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
+      const stranger = cli.sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
       await createKeytarStore().set(id, stranger);
-      const verify = await runCli(home, ['key', 'verify', id]);
+      const verify = await runCli(cli.home, ['key', 'verify', id]);
       expect(verify.code).toBe(7);
-      const reveal = await runCli(home, ['key', 'reveal', id, '--yes']);
+      const reveal = await runCli(cli.home, ['key', 'reveal', id, '--yes']);
       expect(reveal.code).toBe(7);
       expect(reveal.stderr).toMatch(/replaced outside/);
       expect(reveal.stdout).toBe('');
@@ -98,7 +83,13 @@ describe('btcpay-keys log', () => {
     async () => {
       const tampered = await makeHome();
       try {
-        await runCli(tampered, ['server', 'add', sandbox.url, '--name', 'A']);
+        await runCli(tampered, [
+          'server',
+          'add',
+          cli.sandbox.url,
+          '--name',
+          'A',
+        ]);
         const events = path.join(tampered, 'events.jsonl');
         const text = await readFile(events, 'utf8');
         await writeFile(events, text.replace('"name":"A"', '"name":"B"'));
@@ -123,11 +114,11 @@ describe('btcpay-keys log', () => {
     'refuses a --limit that is not a whole number of entries with exit 2',
     async () => {
       for (const limit of ['abc', '0', '2.5', '-3']) {
-        const run = await runCli(home, ['log', '--limit', limit]);
+        const run = await runCli(cli.home, ['log', '--limit', limit]);
         expect(run.code, limit).toBe(2);
         expect(run.stderr).toMatch(/whole number/);
       }
-      const one = await runCliJson<{ events: unknown[] }>(home, [
+      const one = await runCliJson<{ events: unknown[] }>(cli.home, [
         ...['log', '--limit', '1'],
       ]);
       expect(one.events).toHaveLength(1);
@@ -140,20 +131,27 @@ describe('btcpay-keys usage errors that change nothing', () => {
   it(
     'refuses --store without a store permission before sending anything',
     async () => {
-      const before = sandbox.admin.requests.length;
+      const before = cli.sandbox.admin.requests.length;
       const run = await runCli(
-        home,
+        cli.home,
         [
-          ...['key', 'create', '--server', sandbox.url, '--label', 'No store'],
+          ...[
+            'key',
+            'create',
+            '--server',
+            cli.sandbox.url,
+            '--label',
+            'No store',
+          ],
           ...['--permission', 'btcpay.user.canviewprofile'],
-          ...['--store', storeOf(sandbox, MERCHANT)],
+          ...['--store', storeOf(cli.sandbox, MERCHANT)],
           ...['--user', MERCHANT, '--password-stdin'],
         ],
-        { input: passwordOf(sandbox, MERCHANT) },
+        { input: passwordOf(cli.sandbox, MERCHANT) },
       );
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/store permission/);
-      expect(sandbox.admin.requests.length).toBe(before);
+      expect(cli.sandbox.admin.requests.length).toBe(before);
     },
     SLOW,
   );
@@ -162,10 +160,13 @@ describe('btcpay-keys usage errors that change nothing', () => {
     'refuses key delete without a terminal or --yes, keeping the key',
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Keep me');
-      const run = await runCli(home, ['key', 'delete', id, '--local-only']);
+      const run = await runCli(cli.home, ['key', 'delete', id, '--local-only']);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/--yes/);
-      const keys = await runCliJson<{ id: string }[]>(home, ['key', 'list']);
+      const keys = await runCliJson<{ id: string }[]>(cli.home, [
+        'key',
+        'list',
+      ]);
       expect(keys.map((key) => key.id)).toContain(id);
     },
     SLOW,
@@ -176,16 +177,20 @@ describe('btcpay-keys usage errors that change nothing', () => {
     async () => {
       const own = await makeHome();
       try {
-        await runCli(own, ['server', 'add', sandbox.url]);
-        const secret = sandbox.admin.mintKey(MERCHANT, [], 'Stays on server');
+        await runCli(own, ['server', 'add', cli.sandbox.url]);
+        const secret = cli.sandbox.admin.mintKey(
+          MERCHANT,
+          [],
+          'Stays on server',
+        );
         await runCli(
           own,
-          ['key', 'import', '--server', sandbox.url, '--key-stdin'],
+          ['key', 'import', '--server', cli.sandbox.url, '--key-stdin'],
           { input: secret },
         );
 
         const refused = await runCli(own, [
-          ...['server', 'remove', sandbox.url, '--yes'],
+          ...['server', 'remove', cli.sandbox.url, '--yes'],
         ]);
         expect(refused.code).toBe(2);
         expect(refused.stderr).toMatch(/still stored/);
@@ -195,7 +200,7 @@ describe('btcpay-keys usage errors that change nothing', () => {
         ).toHaveLength(1);
 
         const forced = await runCli(own, [
-          ...['server', 'remove', sandbox.url, '--force', '--yes'],
+          ...['server', 'remove', cli.sandbox.url, '--force', '--yes'],
         ]);
         expect(forced.code, forced.stderr).toBe(0);
         expect(await runCliJson<unknown[]>(own, ['server', 'list'])).toEqual(
@@ -203,7 +208,9 @@ describe('btcpay-keys usage errors that change nothing', () => {
         );
         expect(await runCliJson<unknown[]>(own, ['key', 'list'])).toEqual([]);
         expect(
-          sandbox.admin.keysOf(MERCHANT).some((key) => key.apiKey === secret),
+          cli.sandbox.admin
+            .keysOf(MERCHANT)
+            .some((key) => key.apiKey === secret),
         ).toBe(true);
       } finally {
         await removeHome(own);

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/vault';
-import type { Sandbox } from '../sandbox';
 import { runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // A key whose record is stored but whose keychain entry went missing or was
 // overwritten is not stored twice by `key import`: the server confirms it,
@@ -21,20 +15,12 @@ interface Imported {
   restored: boolean;
 }
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
+const cli = useCliWithServer(SLOW);
 const keychain = createKeytarStore();
 const made: string[] = [];
 
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
 afterAll(async () => {
   for (const id of made) await keychain.delete(id);
-  await stopCliWithServer(cli);
 });
 
 async function imported(label: string) {
@@ -44,11 +30,18 @@ async function imported(label: string) {
 }
 
 function importArgs(...extra: string[]): string[] {
-  return ['key', 'import', '--server', sandbox.url, '--key-stdin', ...extra];
+  return [
+    'key',
+    'import',
+    '--server',
+    cli.sandbox.url,
+    '--key-stdin',
+    ...extra,
+  ];
 }
 
 async function storedIds(): Promise<string[]> {
-  const keys = await runCliJson<{ id: string }[]>(home, ['key', 'list']);
+  const keys = await runCliJson<{ id: string }[]>(cli.home, ['key', 'list']);
   return keys.map((key) => key.id);
 }
 
@@ -60,18 +53,20 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
       await keychain.delete(id);
       const before = await storedIds();
 
-      const run = await runCli(home, importArgs(), { input: `${secret}\n` });
+      const run = await runCli(cli.home, importArgs(), {
+        input: `${secret}\n`,
+      });
 
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(
         `Restored the secret of "Lost entry" (${id})`,
       );
       expect(await storedIds()).toEqual(before);
-      const reveal = await runCli(home, ['key', 'reveal', id, '--yes']);
+      const reveal = await runCli(cli.home, ['key', 'reveal', id, '--yes']);
       expect(reveal.stdout.trim()).toBe(secret);
       const { events } = await runCliJson<{
         events: { action: string; keyId?: string }[];
-      }>(home, ['log']);
+      }>(cli.home, ['log']);
       expect(events).toContainEqual(
         expect.objectContaining({ action: 'key.restored', keyId: id }),
       );
@@ -83,10 +78,10 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
     'replaces another key the entry held, printing the record with restored: true',
     async () => {
       const { id, secret } = await imported('Overwritten entry');
-      const stranger = sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
+      const stranger = cli.sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
       await keychain.set(id, stranger);
 
-      const result = await runCliJson<Imported>(home, importArgs(), {
+      const result = await runCliJson<Imported>(cli.home, importArgs(), {
         input: secret,
       });
 
@@ -97,7 +92,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
         lastVerification: { result: 'valid' },
       });
       expect(await keychain.get(id)).toBe(secret);
-      const verify = await runCli(home, ['key', 'verify', id]);
+      const verify = await runCli(cli.home, ['key', 'verify', id]);
       expect(verify.code, verify.stderr).toBe(0);
     },
     SLOW,
@@ -108,7 +103,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
     async () => {
       const { id, secret } = await imported('In place');
       const before = await storedIds();
-      const run = await runCli(home, importArgs(), { input: secret });
+      const run = await runCli(cli.home, importArgs(), { input: secret });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`already stored as "In place" (id ${id})`);
       expect(await storedIds()).toEqual(before);
@@ -121,8 +116,8 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
     async () => {
       const { id, secret } = await imported('Revoked meanwhile');
       await keychain.delete(id);
-      sandbox.admin.revokeKey(secret);
-      const run = await runCli(home, importArgs(), { input: secret });
+      cli.sandbox.admin.revokeKey(secret);
+      const run = await runCli(cli.home, importArgs(), { input: secret });
       expect(run.code).toBe(4);
       expect(await keychain.get(id)).toBeNull();
     },
@@ -132,8 +127,8 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
   it(
     'imports a key no record names as a new key, with restored: false',
     async () => {
-      const secret = sandbox.admin.mintKey(MERCHANT, [], 'Brand new');
-      const result = await runCliJson<Imported>(home, importArgs(), {
+      const secret = cli.sandbox.admin.mintKey(MERCHANT, [], 'Brand new');
+      const result = await runCliJson<Imported>(cli.home, importArgs(), {
         input: secret,
       });
       made.push(result.key.id);
@@ -158,12 +153,12 @@ describe('btcpay-keys key import of text that cannot be an API key', () => {
     'refuses each with exit 2 before anything is sent, never repeating it',
     async () => {
       for (const [what, input] of Object.entries(notKeys)) {
-        const before = sandbox.admin.requests.length;
-        const run = await runCli(home, importArgs(), { input });
+        const before = cli.sandbox.admin.requests.length;
+        const run = await runCli(cli.home, importArgs(), { input });
         expect(run.code, what).toBe(2);
         expect(run.stderr, what).toMatch(/nothing was sent|key is empty/);
         expect(`${run.stdout}${run.stderr}`, what).not.toContain('NOTAKEY');
-        expect(sandbox.admin.requests.length, what).toBe(before);
+        expect(cli.sandbox.admin.requests.length, what).toBe(before);
       }
     },
     SLOW,
@@ -172,12 +167,12 @@ describe('btcpay-keys key import of text that cannot be an API key', () => {
   it(
     'sends a well-formed key the server does not know, and reports its answer',
     async () => {
-      const before = sandbox.admin.requests.length;
-      const run = await runCli(home, importArgs(), {
+      const before = cli.sandbox.admin.requests.length;
+      const run = await runCli(cli.home, importArgs(), {
         input: 'ABCDEF0123456789abcdef0123456789ABCDEF01',
       });
       expect(run.code).toBe(4);
-      expect(sandbox.admin.requests.length).toBeGreaterThan(before);
+      expect(cli.sandbox.admin.requests.length).toBeGreaterThan(before);
     },
     SLOW,
   );

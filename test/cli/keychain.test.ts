@@ -1,40 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli } from './run-cli';
-import {
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { useCliWithServer } from './with-server';
 
 const SLOW = 120_000;
 /** A session bus address where nothing listens: no Secret Service. */
 const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 describe('btcpay-keys without a Secret Service', () => {
   it(
     'names the store, the reason and the fix, with exit 3, and stores nothing',
     async () => {
-      const secret = sandbox.admin.mintKey(
+      const secret = cli.sandbox.admin.mintKey(
         'merchant@sandbox.test',
         [],
         'no keychain',
       );
       const run = await runCli(
-        home,
-        ['key', 'import', '--server', sandbox.url, '--key-stdin'],
+        cli.home,
+        ['key', 'import', '--server', cli.sandbox.url, '--key-stdin'],
         {
           input: secret,
           env: NO_BUS,
@@ -47,7 +33,7 @@ describe('btcpay-keys without a Secret Service', () => {
       expect(run.stderr).toMatch(/^Next: .*apt-get install gnome-keyring/m);
       expect(run.stderr).not.toContain(secret);
 
-      const list = await runCli(home, ['key', 'list', '--json'], {
+      const list = await runCli(cli.home, ['key', 'list', '--json'], {
         env: NO_BUS,
       });
       expect(list.code).toBe(0);
@@ -59,24 +45,33 @@ describe('btcpay-keys without a Secret Service', () => {
   it(
     'checks the keychain before a password create, so no sign-in attempt is spent',
     async () => {
-      const before = sandbox.admin.requests.length;
+      const before = cli.sandbox.admin.requests.length;
       const run = await runCli(
-        home,
+        cli.home,
         [
-          ...['key', 'create', '--server', sandbox.url, '--label', 'Unkept'],
+          ...[
+            'key',
+            'create',
+            '--server',
+            cli.sandbox.url,
+            '--label',
+            'Unkept',
+          ],
           ...['--permission', 'btcpay.store.canviewinvoices'],
           ...['--user', 'merchant@sandbox.test', '--password-stdin'],
         ],
         {
-          input: passwordOf(sandbox, 'merchant@sandbox.test'),
+          input: passwordOf(cli.sandbox, 'merchant@sandbox.test'),
           env: NO_BUS,
         },
       );
       expect(run.code).toBe(3);
       expect(run.stderr).toMatch(/^Error: Secret Service/m);
-      expect(sandbox.admin.requests.length).toBe(before);
+      expect(cli.sandbox.admin.requests.length).toBe(before);
       expect(
-        sandbox.admin.keysOf('merchant@sandbox.test').map((key) => key.label),
+        cli.sandbox.admin
+          .keysOf('merchant@sandbox.test')
+          .map((key) => key.label),
       ).not.toContain('Unkept');
     },
     SLOW,
@@ -85,12 +80,12 @@ describe('btcpay-keys without a Secret Service', () => {
   it(
     'still lists servers and keys, which never need the keychain',
     async () => {
-      const servers = await runCli(home, ['server', 'list', '--json'], {
+      const servers = await runCli(cli.home, ['server', 'list', '--json'], {
         env: NO_BUS,
       });
       expect(servers.code).toBe(0);
       expect(JSON.parse(servers.stdout)).toHaveLength(1);
-      const reconcile = await runCli(home, ['reconcile'], { env: NO_BUS });
+      const reconcile = await runCli(cli.home, ['reconcile'], { env: NO_BUS });
       expect(reconcile.code).toBe(3);
     },
     SLOW,

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { passwordOf, storeOf } from '../keys/fixtures';
 import { runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 const MERCHANT = 'merchant@sandbox.test';
 const ADMIN = 'admin@sandbox.test';
@@ -21,19 +15,18 @@ interface ListedKey {
   isManager: boolean;
 }
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 function createArgs(label: string, ...extra: string[]): string[] {
-  return ['key', 'create', '--server', sandbox.url, '--label', label, ...extra];
+  return [
+    'key',
+    'create',
+    '--server',
+    cli.sandbox.url,
+    '--label',
+    label,
+    ...extra,
+  ];
 }
 
 async function importMinted(
@@ -46,16 +39,16 @@ async function importMinted(
 }
 
 async function listed(): Promise<ListedKey[]> {
-  return runCliJson<ListedKey[]>(home, ['key', 'list']);
+  return runCliJson<ListedKey[]>(cli.home, ['key', 'list']);
 }
 
 describe('btcpay-keys key create', () => {
   it(
     'creates a key with Basic auth, scoped to the given store',
     async () => {
-      const store = storeOf(sandbox, MERCHANT);
+      const store = storeOf(cli.sandbox, MERCHANT);
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'Shop invoices',
           '--permission',
@@ -66,11 +59,11 @@ describe('btcpay-keys key create', () => {
           MERCHANT,
           '--password-stdin',
         ),
-        { input: `${passwordOf(sandbox, MERCHANT)}\n` },
+        { input: `${passwordOf(cli.sandbox, MERCHANT)}\n` },
       );
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain(`btcpay.store.canviewinvoices:${store}`);
-      const onServer = sandbox.admin
+      const onServer = cli.sandbox.admin
         .keysOf(MERCHANT)
         .find((k) => k.label === 'Shop invoices');
       expect(onServer?.permissions).toEqual([
@@ -85,7 +78,7 @@ describe('btcpay-keys key create', () => {
     'creates a key for another user when an admin signs in',
     async () => {
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'For the merchant',
           '--permission',
@@ -96,10 +89,10 @@ describe('btcpay-keys key create', () => {
           ADMIN,
           '--password-stdin',
         ),
-        { input: passwordOf(sandbox, ADMIN) },
+        { input: passwordOf(cli.sandbox, ADMIN) },
       );
       expect(run.code, run.stderr).toBe(0);
-      expect(sandbox.admin.keysOf(MERCHANT).map((k) => k.label)).toContain(
+      expect(cli.sandbox.admin.keysOf(MERCHANT).map((k) => k.label)).toContain(
         'For the merchant',
       );
     },
@@ -110,7 +103,7 @@ describe('btcpay-keys key create', () => {
     'creates a key with the manager key once an unrestricted key is imported',
     async () => {
       const refused = await runCli(
-        home,
+        cli.home,
         createArgs(
           'No manager yet',
           '--permission',
@@ -123,7 +116,7 @@ describe('btcpay-keys key create', () => {
       const { key } = await importMinted(ADMIN, ['unrestricted'], 'Manager');
       expect(key.isManager).toBe(true);
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'Via manager',
           '--permission',
@@ -131,7 +124,7 @@ describe('btcpay-keys key create', () => {
         ),
       );
       expect(run.code, run.stderr).toBe(0);
-      expect(sandbox.admin.keysOf(ADMIN).map((k) => k.label)).toContain(
+      expect(cli.sandbox.admin.keysOf(ADMIN).map((k) => k.label)).toContain(
         'Via manager',
       );
     },
@@ -144,9 +137,9 @@ describe('btcpay-keys key create', () => {
   ])(
     'ends a Basic refusal for %s with exit 4 and a pointer to authorize, sending one request',
     async (email, reason) => {
-      const before = sandbox.admin.requests.length;
+      const before = cli.sandbox.admin.requests.length;
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'Refused',
           '--permission',
@@ -156,14 +149,14 @@ describe('btcpay-keys key create', () => {
           '--password-stdin',
         ),
         {
-          input: passwordOf(sandbox, email),
+          input: passwordOf(cli.sandbox, email),
         },
       );
       expect(run.code).toBe(4);
       expect(run.stderr).toMatch(reason);
       expect(run.stderr).toMatch(/btcpay-keys authorize/);
-      expect(sandbox.admin.requests.length - before).toBe(1);
-      expect(sandbox.admin.keysOf(email)).toEqual([]);
+      expect(cli.sandbox.admin.requests.length - before).toBe(1);
+      expect(cli.sandbox.admin.keysOf(email)).toEqual([]);
     },
     SLOW,
   );
@@ -172,7 +165,7 @@ describe('btcpay-keys key create', () => {
     'says a wrong password is wrong, with exit 4',
     async () => {
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'Wrong',
           '--permission',
@@ -195,9 +188,9 @@ describe('btcpay-keys key create', () => {
   it(
     'refuses a password with a colon before sending anything',
     async () => {
-      const before = sandbox.admin.requests.length;
+      const before = cli.sandbox.admin.requests.length;
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'Colon',
           '--permission',
@@ -207,12 +200,12 @@ describe('btcpay-keys key create', () => {
           '--password-stdin',
         ),
         {
-          input: passwordOf(sandbox, 'colon@sandbox.test'),
+          input: passwordOf(cli.sandbox, 'colon@sandbox.test'),
         },
       );
       expect(run.code).toBe(4);
       expect(run.stderr).toMatch(/colon/);
-      expect(sandbox.admin.requests.length).toBe(before);
+      expect(cli.sandbox.admin.requests.length).toBe(before);
     },
     SLOW,
   );
@@ -221,7 +214,7 @@ describe('btcpay-keys key create', () => {
     'asks for the password on a terminal only, never reading it from argv',
     async () => {
       const run = await runCli(
-        home,
+        cli.home,
         createArgs(
           'No TTY',
           '--permission',
@@ -233,7 +226,7 @@ describe('btcpay-keys key create', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/--password-stdin|no terminal/i);
       const unknown = await runCli(
-        home,
+        cli.home,
         createArgs('Argv', '--permission', 'x', '--password', 'secret'),
       );
       expect(unknown.code).toBe(2);
@@ -265,8 +258,8 @@ describe('btcpay-keys key import, list and show', () => {
     async () => {
       const before = (await listed()).length;
       const run = await runCli(
-        home,
-        ['key', 'import', '--server', sandbox.url, '--key-stdin'],
+        cli.home,
+        ['key', 'import', '--server', cli.sandbox.url, '--key-stdin'],
         {
           input: 'a'.repeat(40),
         },
@@ -286,7 +279,7 @@ describe('btcpay-keys key import, list and show', () => {
         ['btcpay.store.canmodifystoresettings'],
         'Explained',
       );
-      const text = await runCli(home, ['key', 'show', key.id]);
+      const text = await runCli(cli.home, ['key', 'show', key.id]);
       expect(text.code).toBe(0);
       expect(text.stdout).toMatch(/Also allows: /);
       expect(text.stdout).toMatch(/Risks/);
@@ -294,7 +287,7 @@ describe('btcpay-keys key import, list and show', () => {
 
       const detail = await runCliJson<{
         permissions: { text: string; implies: unknown[] }[];
-      }>(home, ['key', 'show', key.id]);
+      }>(cli.home, ['key', 'show', key.id]);
       expect(detail.permissions[0]?.text).toBe(
         'btcpay.store.canmodifystoresettings',
       );
@@ -306,7 +299,7 @@ describe('btcpay-keys key import, list and show', () => {
   it(
     'exits 7 for a key id that is not stored',
     async () => {
-      const run = await runCli(home, ['key', 'show', 'k_doesnotexist']);
+      const run = await runCli(cli.home, ['key', 'show', 'k_doesnotexist']);
       expect(run.code).toBe(7);
       expect(run.stderr).toMatch(/key list/);
     },
@@ -320,12 +313,12 @@ describe('btcpay-keys key verify', () => {
     async () => {
       const kept = await importMinted(MERCHANT, [], 'Kept');
       const forgotten = await importMinted(MERCHANT, [], 'Forgotten');
-      const one = await runCli(home, ['key', 'verify', kept.key.id]);
+      const one = await runCli(cli.home, ['key', 'verify', kept.key.id]);
       expect(one.code, one.stderr).toBe(0);
       expect(one.stdout).toMatch(/valid/);
 
-      sandbox.admin.revokeKey(forgotten.secret);
-      const run = await runCli(home, ['key', 'verify', '--all', '--json']);
+      cli.sandbox.admin.revokeKey(forgotten.secret);
+      const run = await runCli(cli.home, ['key', 'verify', '--all', '--json']);
       expect(run.code).toBe(4);
       const results = JSON.parse(run.stdout) as {
         keyId: string;
@@ -344,7 +337,7 @@ describe('btcpay-keys key verify', () => {
   it(
     'needs exactly one of an id or --all',
     async () => {
-      expect((await runCli(home, ['key', 'verify'])).code).toBe(2);
+      expect((await runCli(cli.home, ['key', 'verify'])).code).toBe(2);
     },
     SLOW,
   );
@@ -355,12 +348,17 @@ describe('btcpay-keys key reveal and copy', () => {
     'refuses to reveal without a terminal or --yes, and prints only the key with --yes',
     async () => {
       const { secret, key } = await importMinted(MERCHANT, [], 'Reveal me');
-      const refused = await runCli(home, ['key', 'reveal', key.id]);
+      const refused = await runCli(cli.home, ['key', 'reveal', key.id]);
       expect(refused.code).toBe(2);
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toMatch(/--yes/);
 
-      const revealed = await runCli(home, ['key', 'reveal', key.id, '--yes']);
+      const revealed = await runCli(cli.home, [
+        'key',
+        'reveal',
+        key.id,
+        '--yes',
+      ]);
       expect(revealed.code).toBe(0);
       expect(revealed.stdout).toBe(`${secret}\n`);
     },
@@ -371,7 +369,7 @@ describe('btcpay-keys key reveal and copy', () => {
     'says clearly that no clipboard exists where there is no display',
     async () => {
       const { secret, key } = await importMinted(MERCHANT, [], 'Copy me');
-      const run = await runCli(home, ['key', 'copy', key.id], {
+      const run = await runCli(cli.home, ['key', 'copy', key.id], {
         env: { DISPLAY: '', WAYLAND_DISPLAY: '' },
       });
       expect(run.code).toBe(10);
@@ -380,7 +378,7 @@ describe('btcpay-keys key reveal and copy', () => {
       expect(run.stderr + run.stdout).not.toContain(secret);
       const log = await runCliJson<{
         events: { action: string; keyId?: string }[];
-      }>(home, ['log']);
+      }>(cli.home, ['log']);
       const copied = log.events.filter(
         (e) => e.action === 'key.copied' && e.keyId === key.id,
       );
@@ -395,17 +393,17 @@ describe('btcpay-keys key revoke and delete', () => {
     'refuses to revoke without confirmation, then revokes on the server with --yes',
     async () => {
       const { secret, key } = await importMinted(MERCHANT, [], 'Revoke me');
-      const refused = await runCli(home, ['key', 'revoke', key.id]);
+      const refused = await runCli(cli.home, ['key', 'revoke', key.id]);
       expect(refused.code).toBe(2);
       expect(
-        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+        cli.sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
       ).toBe(true);
 
-      const run = await runCli(home, ['key', 'revoke', key.id, '--yes']);
+      const run = await runCli(cli.home, ['key', 'revoke', key.id, '--yes']);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/Revoked/);
       expect(
-        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+        cli.sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
       ).toBe(false);
       expect(
         (await listed()).find((k) => k.id === key.id)?.revokedAt,
@@ -419,12 +417,12 @@ describe('btcpay-keys key revoke and delete', () => {
     async () => {
       type Listed = { keyCount: number; revokedKeyCount: number };
       const counts = async (): Promise<Listed | undefined> =>
-        (await runCliJson<Listed[]>(home, ['server', 'list']))[0];
+        (await runCliJson<Listed[]>(cli.home, ['server', 'list']))[0];
       const { key } = await importMinted(MERCHANT, [], 'Counted');
       const before = await counts();
       expect(before?.keyCount).toBeGreaterThan(0);
 
-      const run = await runCli(home, ['key', 'revoke', key.id, '--yes']);
+      const run = await runCli(cli.home, ['key', 'revoke', key.id, '--yes']);
       expect(run.code, run.stderr).toBe(0);
       expect(await counts()).toEqual(
         expect.objectContaining({
@@ -432,7 +430,7 @@ describe('btcpay-keys key revoke and delete', () => {
           revokedKeyCount: (before?.revokedKeyCount ?? 0) + 1,
         }),
       );
-      const text = await runCli(home, ['server', 'list']);
+      const text = await runCli(cli.home, ['server', 'list']);
       expect(text.stdout).toMatch(/KEYS +REVOKED/);
     },
     SLOW,
@@ -442,8 +440,8 @@ describe('btcpay-keys key revoke and delete', () => {
     'still drops a key the server no longer knows, and says so',
     async () => {
       const { secret, key } = await importMinted(MERCHANT, [], 'Gone already');
-      sandbox.admin.revokeKey(secret);
-      const run = await runCli(home, ['key', 'revoke', key.id, '--yes']);
+      cli.sandbox.admin.revokeKey(secret);
+      const run = await runCli(cli.home, ['key', 'revoke', key.id, '--yes']);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/no longer knew/);
     },
@@ -454,11 +452,16 @@ describe('btcpay-keys key revoke and delete', () => {
     'deletes only with --local-only, and the key keeps working on the server',
     async () => {
       const { secret, key } = await importMinted(MERCHANT, [], 'Local delete');
-      const refused = await runCli(home, ['key', 'delete', key.id, '--yes']);
+      const refused = await runCli(cli.home, [
+        'key',
+        'delete',
+        key.id,
+        '--yes',
+      ]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/--local-only/);
 
-      const run = await runCli(home, [
+      const run = await runCli(cli.home, [
         'key',
         'delete',
         key.id,
@@ -468,7 +471,7 @@ describe('btcpay-keys key revoke and delete', () => {
       expect(run.code).toBe(0);
       expect((await listed()).some((k) => k.id === key.id)).toBe(false);
       expect(
-        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+        cli.sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
       ).toBe(true);
     },
     SLOW,
@@ -482,7 +485,7 @@ describe('btcpay-keys log', () => {
       const log = await runCliJson<{
         chain: { ok: boolean };
         events: { action: string }[];
-      }>(home, ['log']);
+      }>(cli.home, ['log']);
       expect(log.chain.ok).toBe(true);
       const actions = new Set(log.events.map((e) => e.action));
       for (const action of [
@@ -495,7 +498,7 @@ describe('btcpay-keys log', () => {
       ]) {
         expect(actions, action).toContain(action);
       }
-      const text = await runCli(home, ['log']);
+      const text = await runCli(cli.home, ['log']);
       expect(text.stdout).toMatch(/Hash chain intact/);
     },
     SLOW,

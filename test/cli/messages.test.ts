@@ -1,34 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli, type CliRun } from './run-cli';
-import {
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { useCliWithServer } from './with-server';
 
 // Refused sign-ins end with the next step in the command line's words: the
 // command to run, never the desktop app's button.
 
 const SLOW = 120_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 function createWithPassword(email: string, password: string): Promise<CliRun> {
   return runCli(
-    home,
+    cli.home,
     [
-      ...['key', 'create', '--server', sandbox.url, '--label', 'Refused'],
+      ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Refused'],
       ...['--permission', 'btcpay.store.canviewinvoices'],
       ...['--user', email, '--password-stdin'],
     ],
@@ -47,7 +33,10 @@ describe('btcpay-keys next steps after a refused password', () => {
     'names btcpay-keys authorize for a password with a colon',
     async () => {
       const email = 'colon@sandbox.test';
-      const run = await createWithPassword(email, passwordOf(sandbox, email));
+      const run = await createWithPassword(
+        email,
+        passwordOf(cli.sandbox, email),
+      );
       expectCommandLineNextStep(run);
       expect(run.stderr).toMatch(/colon/);
     },

@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCliJson } from './run-cli';
 import { runInTerminal } from './terminal';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // docs/cli.md: a cancelled prompt ends with exit 6 and changes nothing, the
 // same as a declined one; Ctrl+C must not end the process with the shell's
@@ -17,18 +12,10 @@ const SLOW = 120_000;
 const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';
 
-let cli: CliWithServer;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 async function storedIds(): Promise<string[]> {
-  const keys = await runCliJson<{ id: string }[]>(home, ['key', 'list']);
+  const keys = await runCliJson<{ id: string }[]>(cli.home, ['key', 'list']);
   return keys.map((key) => key.id);
 }
 
@@ -41,7 +28,7 @@ describe('btcpay-keys at a [y/N] question', () => {
     async (_name, keystroke) => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Not deleted');
       const run = await runInTerminal(
-        home,
+        cli.home,
         ['key', 'delete', id, '--local-only'],
         { answers: [{ after: /\[y\/N\]/, send: keystroke }] },
       );

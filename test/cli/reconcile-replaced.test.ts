@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/vault';
-import type { Sandbox } from '../sandbox';
 import { runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // A keychain entry overwritten with another key is neither missing nor an
 // orphan; `reconcile` must name it apart and say how to put it right,
@@ -22,20 +16,12 @@ interface Report {
   replacedSecrets: string[];
 }
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
+const cli = useCliWithServer(SLOW);
 const keychain = createKeytarStore();
 const made: string[] = [];
 
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
 afterAll(async () => {
   for (const id of made) await keychain.delete(id);
-  await stopCliWithServer(cli);
 });
 
 describe('btcpay-keys reconcile with an overwritten keychain entry', () => {
@@ -46,15 +32,15 @@ describe('btcpay-keys reconcile with an overwritten keychain entry', () => {
       const swapped = await importMintedKey(cli, MERCHANT, 'Swapped');
       const lost = await importMintedKey(cli, MERCHANT, 'Lost');
       made.push(intact.id, swapped.id, lost.id);
-      const stranger = sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
+      const stranger = cli.sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
       await keychain.set(swapped.id, stranger);
       await keychain.delete(lost.id);
 
-      const report = await runCliJson<Report>(home, ['reconcile']);
+      const report = await runCliJson<Report>(cli.home, ['reconcile']);
       expect(report.replacedSecrets).toEqual([swapped.id]);
       expect(report.metadataWithoutSecret).toEqual([lost.id]);
 
-      const text = await runCli(home, ['reconcile']);
+      const text = await runCli(cli.home, ['reconcile']);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toMatch(
         new RegExp(`holds another key than the stored one.*${swapped.id}`),
@@ -65,12 +51,12 @@ describe('btcpay-keys reconcile with an overwritten keychain entry', () => {
       }
 
       const restore = await runCli(
-        home,
-        ['key', 'import', '--server', sandbox.url, '--key-stdin'],
+        cli.home,
+        ['key', 'import', '--server', cli.sandbox.url, '--key-stdin'],
         { input: swapped.secret },
       );
       expect(restore.code, restore.stderr).toBe(0);
-      const after = await runCliJson<Report>(home, ['reconcile']);
+      const after = await runCliJson<Report>(cli.home, ['reconcile']);
       expect(after.replacedSecrets).toEqual([]);
     },
     SLOW,

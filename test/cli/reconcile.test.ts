@@ -6,12 +6,7 @@ import type { Sandbox } from '../sandbox';
 import { startRelaxedSandbox } from '../keys/fixtures';
 import { runCli, runCliJson } from './run-cli';
 import { runInTerminal } from './terminal';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // After a damaged metadata file is set aside, the keys' secrets are still in
 // the keychain with no record naming them. `reconcile` must list them, take
@@ -32,23 +27,19 @@ interface Report {
   } | null;
 }
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
+const cli = useCliWithServer(SLOW);
 let other: Sandbox;
-let home: string;
 const minted: Record<string, { id: string; secret: string }> = {};
 
 beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
   other = await startRelaxedSandbox();
-  await runCli(home, ['server', 'add', other.url]);
+  await runCli(cli.home, ['server', 'add', other.url]);
   for (const label of ['Till', 'Books', 'Old']) {
     minted[label] = await importMintedKey(cli, MERCHANT, label);
   }
   const elsewhere = other.admin.mintKey(MERCHANT, [], 'Elsewhere');
   const run = await runCli(
-    home,
+    cli.home,
     ['key', 'import', '--server', other.url, '--key-stdin', '--json'],
     { input: elsewhere },
   );
@@ -62,14 +53,13 @@ afterAll(async () => {
   const keychain = createKeytarStore();
   for (const { id } of Object.values(minted)) await keychain.delete(id);
   await other.close();
-  await stopCliWithServer(cli);
 });
 
 const ids = (...labels: string[]) =>
   labels.map((label) => minted[label]?.id ?? '');
 
 async function damageMetadata(): Promise<void> {
-  const file = path.join(home, 'metadata.json');
+  const file = path.join(cli.home, 'metadata.json');
   const document = JSON.parse(await readFile(file, 'utf8')) as {
     settings: Record<string, unknown>;
   };
@@ -82,13 +72,15 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
     'stops with exit 10, sets the file aside and points to reconcile --adopt',
     async () => {
       await damageMetadata();
-      const run = await runCli(home, ['key', 'list']);
+      const run = await runCli(cli.home, ['key', 'list']);
       expect(run.code).toBe(10);
       expect(run.stderr).toMatch(/metadata\.json\.unreadable-/);
       expect(run.stderr).toMatch(
         /^Next: List them with `btcpay-keys reconcile`, then take them back with `btcpay-keys reconcile --adopt --server URL`/m,
       );
-      expect(await runCliJson<unknown[]>(home, ['key', 'list'])).toEqual([]);
+      expect(await runCliJson<unknown[]>(cli.home, ['key', 'list'])).toEqual(
+        [],
+      );
     },
     SLOW,
   );
@@ -96,7 +88,7 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
   it(
     'lists the orphans with what the set-aside file remembers, and --repair leaves them alone',
     async () => {
-      const listed = await runCliJson<Report>(home, ['reconcile']);
+      const listed = await runCliJson<Report>(cli.home, ['reconcile']);
       expect(listed.secretsWithoutMetadata).toEqual(
         expect.arrayContaining(ids('Till', 'Books', 'Old', 'Elsewhere')),
       );
@@ -105,16 +97,20 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
           expect.objectContaining({
             id: minted['Till']?.id,
             label: 'Till',
-            serverUrl: sandbox.url,
+            serverUrl: cli.sandbox.url,
           }),
         ]),
       );
-      const text = await runCli(home, ['reconcile']);
-      expect(text.stdout).toContain(`"Till" on ${sandbox.url}`);
+      const text = await runCli(cli.home, ['reconcile']);
+      expect(text.stdout).toContain(`"Till" on ${cli.sandbox.url}`);
 
-      const repaired = await runCli(home, ['reconcile', '--repair', '--yes']);
+      const repaired = await runCli(cli.home, [
+        'reconcile',
+        '--repair',
+        '--yes',
+      ]);
       expect(repaired.code, repaired.stderr).toBe(0);
-      const after = await runCliJson<Report>(home, ['reconcile']);
+      const after = await runCliJson<Report>(cli.home, ['reconcile']);
       expect(after.secretsWithoutMetadata).toEqual(
         expect.arrayContaining(ids('Till', 'Books', 'Old', 'Elsewhere')),
       );
@@ -125,12 +121,12 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
   it(
     'adopts what the server confirms, under the same ids and labels, and never sends another server its key',
     async () => {
-      await runCli(home, ['server', 'add', sandbox.url]);
-      sandbox.admin.revokeKey(minted['Old']?.secret ?? '');
-      const before = sandbox.admin.requests.length;
+      await runCli(cli.home, ['server', 'add', cli.sandbox.url]);
+      cli.sandbox.admin.revokeKey(minted['Old']?.secret ?? '');
+      const before = cli.sandbox.admin.requests.length;
 
-      const report = await runCliJson<Report>(home, [
-        ...['reconcile', '--adopt', '--server', sandbox.url],
+      const report = await runCliJson<Report>(cli.home, [
+        ...['reconcile', '--adopt', '--server', cli.sandbox.url],
         ...['--key', ...ids('Till', 'Books', 'Old', 'Elsewhere')],
       ]);
 
@@ -148,13 +144,17 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
           reason: 'other-server',
         }),
       ]);
-      const sent = sandbox.admin.requests
+      const sent = cli.sandbox.admin.requests
         .slice(before)
         .map((request) => JSON.stringify(request.headers));
       expect(
         sent.some((headers) => headers.includes(minted['Elsewhere']!.secret)),
       ).toBe(false);
-      const verified = await runCli(home, ['key', 'verify', ...ids('Till')]);
+      const verified = await runCli(cli.home, [
+        'key',
+        'verify',
+        ...ids('Till'),
+      ]);
       expect(verified.code, verified.stderr).toBe(0);
     },
     SLOW,
@@ -164,20 +164,21 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
     'deletes an orphan only when it is named and confirmed',
     async () => {
       const [old] = ids('Old');
-      const refused = await runCli(home, [
+      const refused = await runCli(cli.home, [
         ...['reconcile', '--delete-orphans', '--key', old ?? ''],
       ]);
       expect(refused.code).toBe(2);
-      const stranger = await runCli(home, [
+      const stranger = await runCli(cli.home, [
         ...['reconcile', '--delete-orphans', '--key', ...ids('Till')],
         '--yes',
       ]);
       expect(stranger.code).toBe(2);
       expect(stranger.stderr).toMatch(/Not an orphaned keychain entry/);
 
-      const deleted = await runCliJson<Report & { repaired: unknown }>(home, [
-        ...['reconcile', '--delete-orphans', '--key', old ?? '', '--yes'],
-      ]);
+      const deleted = await runCliJson<Report & { repaired: unknown }>(
+        cli.home,
+        [...['reconcile', '--delete-orphans', '--key', old ?? '', '--yes']],
+      );
       expect(deleted.repaired).toEqual({
         removedSecrets: [old],
         removedRecords: [],
@@ -193,21 +194,32 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
     async () => {
       const [books] = ids('Books');
       await createKeytarStore().delete(books ?? '');
-      const scripted = await runCli(home, ['reconcile', '--repair']);
+      const scripted = await runCli(cli.home, ['reconcile', '--repair']);
       expect(scripted.code).toBe(2);
       expect(scripted.stderr).toMatch(/--yes/);
-      const declined = await runInTerminal(home, ['reconcile', '--repair'], {
-        answers: [{ after: /\[y\/N\]/, send: 'n\r' }],
-      });
+      const declined = await runInTerminal(
+        cli.home,
+        ['reconcile', '--repair'],
+        {
+          answers: [{ after: /\[y\/N\]/, send: 'n\r' }],
+        },
+      );
       expect(declined.code).toBe(6);
-      const still = await runCliJson<Report>(home, ['reconcile']);
+      const still = await runCliJson<Report>(cli.home, ['reconcile']);
       expect(still.metadataWithoutSecret).toEqual([books]);
 
-      const confirmed = await runInTerminal(home, ['reconcile', '--repair'], {
-        answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
-      });
+      const confirmed = await runInTerminal(
+        cli.home,
+        ['reconcile', '--repair'],
+        {
+          answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
+        },
+      );
       expect(confirmed.code, confirmed.screen).toBe(0);
-      const keys = await runCliJson<{ id: string }[]>(home, ['key', 'list']);
+      const keys = await runCliJson<{ id: string }[]>(cli.home, [
+        'key',
+        'list',
+      ]);
       expect(keys.map((key) => key.id)).toEqual(ids('Till'));
     },
     SLOW,

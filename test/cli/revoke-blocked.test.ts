@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // `key revoke` when the key's owner is locked out: the key cannot revoke
 // itself, so the admin's manager key must delete it by the route that
@@ -17,17 +11,11 @@ const ADMIN = 'admin@sandbox.test';
 const LOCKME = 'lockme@sandbox.test';
 const SLOW = 120_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
+const cli = useCliWithServer(SLOW);
 
 beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
   await importMintedKey(cli, ADMIN, 'Admin manager', ['unrestricted']);
 }, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
 
 interface ListedKey {
   id: string;
@@ -36,17 +24,17 @@ interface ListedKey {
 }
 
 const onServer = (email: string, label: string) =>
-  sandbox.admin.keysOf(email).some((key) => key.label === label);
+  cli.sandbox.admin.keysOf(email).some((key) => key.label === label);
 
 describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
   it(
     "deletes another account's key with the admin's manager key and says it was revoked",
     async () => {
-      const created = await runCliJson<{ key: ListedKey }>(home, [
+      const created = await runCliJson<{ key: ListedKey }>(cli.home, [
         'key',
         'create',
         '--server',
-        sandbox.url,
+        cli.sandbox.url,
         '--label',
         'For lockme',
         '--permission',
@@ -55,9 +43,9 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
         LOCKME,
       ]);
       expect(created.key.ownerEmail).toBe(LOCKME);
-      sandbox.admin.lockOut(LOCKME);
+      cli.sandbox.admin.lockOut(LOCKME);
 
-      const run = await runCli(home, [
+      const run = await runCli(cli.home, [
         'key',
         'revoke',
         created.key.id,
@@ -67,7 +55,7 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/Revoked "For lockme" on the server/);
       expect(onServer(LOCKME, 'For lockme')).toBe(false);
-      const keys = await runCliJson<ListedKey[]>(home, ['key', 'list']);
+      const keys = await runCliJson<ListedKey[]>(cli.home, ['key', 'list']);
       expect(keys.find((k) => k.id === created.key.id)?.revokedAt).not.toBe(
         null,
       );
@@ -78,21 +66,21 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
   it(
     'keeps a key the manager key cannot reach, saying plainly it was not revoked',
     async () => {
-      sandbox.admin.unlock(LOCKME);
+      cli.sandbox.admin.unlock(LOCKME);
       // Nothing about this key tells whose it is: it may not read a profile.
       const { id, secret } = await importMintedKey(cli, LOCKME, 'Anonymous');
-      sandbox.admin.lockOut(LOCKME);
+      cli.sandbox.admin.lockOut(LOCKME);
 
-      const run = await runCli(home, ['key', 'revoke', id, '--yes']);
+      const run = await runCli(cli.home, ['key', 'revoke', id, '--yes']);
 
       expect(run.code).toBe(4);
       expect(run.stderr).toMatch(/^Error: .*was not revoked/m);
       expect(run.stderr).toMatch(/still stored here/);
       expect(run.stdout).not.toMatch(/no longer knew/);
       expect(onServer(LOCKME, 'Anonymous')).toBe(true);
-      const keys = await runCliJson<ListedKey[]>(home, ['key', 'list']);
+      const keys = await runCliJson<ListedKey[]>(cli.home, ['key', 'list']);
       expect(keys.find((k) => k.id === id)?.revokedAt).toBeNull();
-      const revealed = await runCli(home, ['key', 'reveal', id, '--yes']);
+      const revealed = await runCli(cli.home, ['key', 'reveal', id, '--yes']);
       expect(revealed.stdout.trim()).toBe(secret);
     },
     SLOW,
@@ -101,13 +89,13 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
   it(
     'revokes that same key once the owner can sign in again',
     async () => {
-      sandbox.admin.unlock(LOCKME);
-      const keys = await runCliJson<(ListedKey & { label: string })[]>(home, [
-        'key',
-        'list',
-      ]);
+      cli.sandbox.admin.unlock(LOCKME);
+      const keys = await runCliJson<(ListedKey & { label: string })[]>(
+        cli.home,
+        ['key', 'list'],
+      );
       const anonymous = keys.find((k) => k.label === 'Anonymous');
-      const run = await runCli(home, [
+      const run = await runCli(cli.home, [
         'key',
         'revoke',
         anonymous?.id ?? '',
@@ -122,14 +110,14 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
   it(
     'keeps a blocked manager key, saying the manager key is that key itself',
     async () => {
-      const keys = await runCliJson<(ListedKey & { label: string })[]>(home, [
-        'key',
-        'list',
-      ]);
+      const keys = await runCliJson<(ListedKey & { label: string })[]>(
+        cli.home,
+        ['key', 'list'],
+      );
       const manager = keys.find((k) => k.label === 'Admin manager');
-      sandbox.admin.lockOut(ADMIN);
+      cli.sandbox.admin.lockOut(ADMIN);
       try {
-        const run = await runCli(home, [
+        const run = await runCli(cli.home, [
           'key',
           'revoke',
           manager?.id ?? '',
@@ -143,7 +131,7 @@ describe('btcpay-keys key revoke of a key whose owner is locked out', () => {
         );
         expect(onServer(ADMIN, 'Admin manager')).toBe(true);
       } finally {
-        sandbox.admin.unlock(ADMIN);
+        cli.sandbox.admin.unlock(ADMIN);
       }
     },
     SLOW,

@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // What `key revoke` prints is what is stored afterwards, and a key revoked
 // before ends with the documented exit 7 without asking the server again.
@@ -19,19 +13,10 @@ interface StoredKey {
   revokedAt: string | null;
 }
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 async function storedRecord(id: string): Promise<StoredKey | undefined> {
-  const keys = await runCliJson<StoredKey[]>(home, ['key', 'list']);
+  const keys = await runCliJson<StoredKey[]>(cli.home, ['key', 'list']);
   return keys.find((key) => key.id === id);
 }
 
@@ -41,7 +26,7 @@ describe('btcpay-keys key revoke', () => {
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Print me revoked');
       const result = await runCliJson<{ key: StoredKey; server: string }>(
-        home,
+        cli.home,
         ['key', 'revoke', id, '--yes'],
       );
       expect(result.server).toBe('revoked');
@@ -56,13 +41,13 @@ describe('btcpay-keys key revoke', () => {
     'ends with exit 7 for a key revoked before, saying when, and sends nothing',
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Revoke twice');
-      await runCli(home, ['key', 'revoke', id, '--yes']);
+      await runCli(cli.home, ['key', 'revoke', id, '--yes']);
       const revokedAt = (await storedRecord(id))?.revokedAt ?? '';
       expect(revokedAt).not.toBe('');
-      const before = sandbox.admin.requests.length;
+      const before = cli.sandbox.admin.requests.length;
 
       for (const extra of [[], ['--json']]) {
-        const again = await runCli(home, [
+        const again = await runCli(cli.home, [
           ...['key', 'revoke', id, '--yes'],
           ...extra,
         ]);
@@ -71,7 +56,7 @@ describe('btcpay-keys key revoke', () => {
         expect(again.stderr).toMatch(/nothing was sent to the server/);
         expect(again.stdout).toBe('');
       }
-      expect(sandbox.admin.requests.length).toBe(before);
+      expect(cli.sandbox.admin.requests.length).toBe(before);
       expect((await storedRecord(id))?.revokedAt).toBe(revokedAt);
     },
     SLOW,

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli, runCliJson } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // What `server list --json` and `key list --json` know once keys arrive:
 // the server's version, the account used there, how keys are minted, and
@@ -31,27 +25,18 @@ interface ListedKey {
   ownerEmail?: string | null;
 }
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 const idOf = (email: string) =>
-  sandbox.users.find((user) => user.email === email)?.id;
+  cli.sandbox.users.find((user) => user.email === email)?.id;
 
 async function server(): Promise<ListedServer> {
-  const [only] = await runCliJson<ListedServer[]>(home, ['server', 'list']);
+  const [only] = await runCliJson<ListedServer[]>(cli.home, ['server', 'list']);
   return only as ListedServer;
 }
 
 async function keyLabelled(label: string): Promise<ListedKey | undefined> {
-  const keys = await runCliJson<ListedKey[]>(home, ['key', 'list']);
+  const keys = await runCliJson<ListedKey[]>(cli.home, ['key', 'list']);
   return keys.find((key) => key.label === label);
 }
 
@@ -73,13 +58,20 @@ describe('what btcpay-keys records about a server and its keys', () => {
     'records the account, the version and Basic minting after a password create',
     async () => {
       const run = await runCli(
-        home,
+        cli.home,
         [
-          ...['key', 'create', '--server', sandbox.url, '--label', 'Profile'],
+          ...[
+            'key',
+            'create',
+            '--server',
+            cli.sandbox.url,
+            '--label',
+            'Profile',
+          ],
           ...['--permission', 'btcpay.user.canviewprofile'],
           ...['--user', MERCHANT, '--password-stdin'],
         ],
-        { input: passwordOf(sandbox, MERCHANT) },
+        { input: passwordOf(cli.sandbox, MERCHANT) },
       );
       expect(run.code, run.stderr).toBe(0);
 
@@ -103,13 +95,13 @@ describe('what btcpay-keys records about a server and its keys', () => {
     "knows a password-made key's owner even when the key may not read a profile",
     async () => {
       const run = await runCli(
-        home,
+        cli.home,
         [
-          ...['key', 'create', '--server', sandbox.url, '--label', 'Blind'],
+          ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Blind'],
           ...['--permission', 'btcpay.store.canviewinvoices'],
           ...['--user', MERCHANT, '--password-stdin'],
         ],
-        { input: passwordOf(sandbox, MERCHANT) },
+        { input: passwordOf(cli.sandbox, MERCHANT) },
       );
       expect(run.code, run.stderr).toBe(0);
       expect(await keyLabelled('Blind')).toMatchObject({
@@ -140,13 +132,13 @@ describe('what btcpay-keys records about a server and its keys', () => {
   it(
     "records a manager-made key as the manager account's, and a key for another user as theirs",
     async () => {
-      const own = await runCli(home, [
-        ...['key', 'create', '--server', sandbox.url, '--label', 'Own'],
+      const own = await runCli(cli.home, [
+        ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Own'],
         ...['--permission', 'btcpay.store.canviewinvoices'],
       ]);
       expect(own.code, own.stderr).toBe(0);
-      const theirs = await runCli(home, [
-        ...['key', 'create', '--server', sandbox.url, '--label', 'Theirs'],
+      const theirs = await runCli(cli.home, [
+        ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Theirs'],
         ...['--permission', 'btcpay.store.canviewinvoices'],
         ...['--for-user', MERCHANT],
       ]);

@@ -1,41 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
 import { runInTerminal } from './terminal';
 
 const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 120_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 describe('btcpay-keys on a terminal', () => {
   it(
     'asks for the password without echoing it',
     async () => {
-      const password = passwordOf(sandbox, MERCHANT);
+      const password = passwordOf(cli.sandbox, MERCHANT);
       const run = await runInTerminal(
-        home,
+        cli.home,
         [
           'key',
           'create',
           '--server',
-          sandbox.url,
+          cli.sandbox.url,
           '--label',
           'Typed password',
           '--permission',
@@ -62,10 +47,10 @@ describe('btcpay-keys on a terminal', () => {
   it(
     'asks for a key to import without echoing it',
     async () => {
-      const secret = sandbox.admin.mintKey(MERCHANT, [], 'Typed key');
+      const secret = cli.sandbox.admin.mintKey(MERCHANT, [], 'Typed key');
       const run = await runInTerminal(
-        home,
-        ['key', 'import', '--server', sandbox.url],
+        cli.home,
+        ['key', 'import', '--server', cli.sandbox.url],
         {
           answers: [{ after: /API key for .*: /, send: `${secret}\r` }],
         },
@@ -81,20 +66,20 @@ describe('btcpay-keys on a terminal', () => {
     'cancels a revocation the user declines, with exit 6, and revokes when confirmed',
     async () => {
       const { id, secret } = await importMintedKey(cli, MERCHANT, 'Confirm me');
-      const declined = await runInTerminal(home, ['key', 'revoke', id], {
+      const declined = await runInTerminal(cli.home, ['key', 'revoke', id], {
         answers: [{ after: /\[y\/N\]/, send: 'n\r' }],
       });
       expect(declined.code).toBe(6);
       expect(
-        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+        cli.sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
       ).toBe(true);
 
-      const confirmed = await runInTerminal(home, ['key', 'revoke', id], {
+      const confirmed = await runInTerminal(cli.home, ['key', 'revoke', id], {
         answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
       });
       expect(confirmed.code, confirmed.screen).toBe(0);
       expect(
-        sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
+        cli.sandbox.admin.keysOf(MERCHANT).some((k) => k.apiKey === secret),
       ).toBe(false);
     },
     SLOW,
@@ -105,11 +90,11 @@ describe('btcpay-keys on a terminal', () => {
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Delete on terminal');
       const listedIds = async () =>
-        (await runCliJson<{ id: string }[]>(home, ['key', 'list'])).map(
+        (await runCliJson<{ id: string }[]>(cli.home, ['key', 'list'])).map(
           (key) => key.id,
         );
       const declined = await runInTerminal(
-        home,
+        cli.home,
         ['key', 'delete', id, '--local-only'],
         { answers: [{ after: /\[y\/N\]/, send: 'n\r' }] },
       );
@@ -117,7 +102,7 @@ describe('btcpay-keys on a terminal', () => {
       expect(await listedIds()).toContain(id);
 
       const confirmed = await runInTerminal(
-        home,
+        cli.home,
         ['key', 'delete', id, '--local-only'],
         { answers: [{ after: /\[y\/N\]/, send: 'y\r' }] },
       );
@@ -132,10 +117,10 @@ describe('btcpay-keys on a terminal', () => {
     async () => {
       const own = await makeHome();
       try {
-        await runCli(own, ['server', 'add', sandbox.url]);
+        await runCli(own, ['server', 'add', cli.sandbox.url]);
         const declined = await runInTerminal(
           own,
-          ['server', 'remove', sandbox.url],
+          ['server', 'remove', cli.sandbox.url],
           { answers: [{ after: /\[y\/N\]/, send: 'n\r' }] },
         );
         expect(declined.code).toBe(6);
@@ -145,7 +130,7 @@ describe('btcpay-keys on a terminal', () => {
 
         const confirmed = await runInTerminal(
           own,
-          ['server', 'remove', sandbox.url],
+          ['server', 'remove', cli.sandbox.url],
           { answers: [{ after: /\[y\/N\]/, send: 'y\r' }] },
         );
         expect(confirmed.code, confirmed.screen).toBe(0);
@@ -167,7 +152,7 @@ describe('btcpay-keys on a terminal', () => {
         MERCHANT,
         'Reveal on terminal',
       );
-      const run = await runInTerminal(home, ['key', 'reveal', id], {
+      const run = await runInTerminal(cli.home, ['key', 'reveal', id], {
         answers: [{ after: /\[y\/N\]/, send: 'y\r' }],
       });
       expect(run.code).toBe(0);
@@ -179,7 +164,7 @@ describe('btcpay-keys on a terminal', () => {
   it(
     'shows a progress line while verifying',
     async () => {
-      const run = await runInTerminal(home, ['key', 'verify', '--all']);
+      const run = await runInTerminal(cli.home, ['key', 'verify', '--all']);
       expect(run.code, run.screen).toBe(0);
       expect(run.screen).toMatch(/Verifying \d+\/\d+/);
     },

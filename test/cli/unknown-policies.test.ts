@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli } from './run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from './with-server';
+import { importMintedKey, useCliWithServer } from './with-server';
 
 // BTCPay (from 2.3.6) stores a policy it does not define in a new key, where
 // it allows nothing: a typo in `key create --permission` must be warned
@@ -17,25 +11,16 @@ const MERCHANT = 'merchant@sandbox.test';
 const SLOW = 120_000;
 const TYPO = 'btcpay.store.canviewinvoice';
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
-}, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
+const cli = useCliWithServer(SLOW);
 
 function createWith(permission: string) {
   return runCli(
-    home,
+    cli.home,
     [
-      ...['key', 'create', '--server', sandbox.url, '--label', permission],
+      ...['key', 'create', '--server', cli.sandbox.url, '--label', permission],
       ...['--permission', permission, '--user', MERCHANT, '--password-stdin'],
     ],
-    { input: passwordOf(sandbox, MERCHANT) },
+    { input: passwordOf(cli.sandbox, MERCHANT) },
   );
 }
 
@@ -72,7 +57,7 @@ describe('btcpay-keys key show of a key holding an unknown policy', () => {
     'says the policy is unknown to this server and reaches nothing',
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Typo key', [TYPO]);
-      const run = await runCli(home, ['key', 'show', id]);
+      const run = await runCli(cli.home, ['key', 'show', id]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(
         /Unknown permission — Nothing: it is not a defined permission/,

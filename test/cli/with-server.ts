@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Sandbox } from '../sandbox';
 import { startRelaxedSandbox } from '../keys/fixtures';
 import { ensureFreshBuild, makeHome, removeHome, runCli } from './run-cli';
@@ -20,6 +21,34 @@ export async function startCliWithServer(): Promise<CliWithServer> {
     throw new Error(`server add exited ${add.code}: ${add.stderr}`);
   }
   return { sandbox, home };
+}
+
+/**
+ * A sandbox and a data folder that knows it, for the whole test file:
+ * started before its first test and stopped after its last (after the
+ * file's own `afterAll` hooks, which run first). Read `home` and `sandbox`
+ * from the returned object inside hooks and tests, not at load time.
+ */
+export function useCliWithServer(timeoutMs = 120_000): CliWithServer {
+  let setup: CliWithServer | null = null;
+  const started = (): CliWithServer => {
+    if (!setup) throw new Error('useCliWithServer: read before beforeAll ran');
+    return setup;
+  };
+  beforeAll(async () => {
+    setup = await startCliWithServer();
+  }, timeoutMs);
+  afterAll(async () => {
+    if (setup) await stopCliWithServer(setup);
+  });
+  return {
+    get sandbox() {
+      return started().sandbox;
+    },
+    get home() {
+      return started().home;
+    },
+  };
 }
 
 /** Stops what `startCliWithServer` started. */

@@ -1,14 +1,8 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { storeOf } from '../keys/fixtures';
 import { runCli } from '../cli/run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from '../cli/with-server';
+import { importMintedKey, useCliWithServer } from '../cli/with-server';
 import { startRequesterProcess } from './requester-process';
 
 // How `btcpay-keys link handle` ends when the answer is not a plain yes: a
@@ -19,17 +13,11 @@ const MERCHANT = 'merchant@sandbox.test';
 const VIEW = 'btcpay.store.canviewinvoices';
 const SLOW = 120_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
+const cli = useCliWithServer(SLOW);
 
 beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
   await importMintedKey(cli, MERCHANT, 'manager', ['unrestricted']);
 }, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
 
 /** A loopback port nothing listens on any more. */
 async function closedPort(): Promise<number> {
@@ -49,10 +37,10 @@ describe('btcpay-keys link handle, when no key can be made', () => {
     'checks a server it does not know first: exit 5 and server_error, without waiting',
     async () => {
       const dead = `http://127.0.0.1:${await closedPort()}/`;
-      const requester = startRequesterProcess(home, dead, [VIEW]);
+      const requester = startRequesterProcess(cli.home, dead, [VIEW]);
       const link = await requester.link;
 
-      const run = await runCli(home, ['link', 'handle', link, '--yes']);
+      const run = await runCli(cli.home, ['link', 'handle', link, '--yes']);
 
       expect(run.code, run.stderr).toBe(5);
       expect(run.stderr).toMatch(/did not answer as a BTCPay Server/);
@@ -65,8 +53,8 @@ describe('btcpay-keys link handle, when no key can be made', () => {
   );
 
   it('refuses --deny with --yes or with approval flags, before anything is sent', async () => {
-    const link = linkFor(sandbox.url);
-    const both = await runCli(home, [
+    const link = linkFor(cli.sandbox.url);
+    const both = await runCli(cli.home, [
       'link',
       'handle',
       link,
@@ -77,7 +65,7 @@ describe('btcpay-keys link handle, when no key can be made', () => {
     expect(both.stderr).toMatch(/--yes approves .* --deny refuses/);
     expect(both.stderr).toMatch(/^Next: Give --yes to approve or --deny/m);
 
-    const method = await runCli(home, [
+    const method = await runCli(cli.home, [
       'link',
       'handle',
       link,
@@ -96,13 +84,18 @@ describe('btcpay-keys link handle, when no key can be made', () => {
   it(
     'refuses a --store the manager key cannot reach, listing the ones it can, and makes no key',
     async () => {
-      const store = storeOf(sandbox, MERCHANT);
-      const before = sandbox.admin.keysOf(MERCHANT).length;
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW], {
-        selectStore: true,
-      });
+      const store = storeOf(cli.sandbox, MERCHANT);
+      const before = cli.sandbox.admin.keysOf(MERCHANT).length;
+      const requester = startRequesterProcess(
+        cli.home,
+        cli.sandbox.url,
+        [VIEW],
+        {
+          selectStore: true,
+        },
+      );
       try {
-        const run = await runCli(home, [
+        const run = await runCli(cli.home, [
           'link',
           'handle',
           await requester.link,
@@ -119,7 +112,7 @@ describe('btcpay-keys link handle, when no key can be made', () => {
         expect(run.stderr).toContain(
           `Next: Give --store with one of: ${store} (`,
         );
-        expect(sandbox.admin.keysOf(MERCHANT)).toHaveLength(before);
+        expect(cli.sandbox.admin.keysOf(MERCHANT)).toHaveLength(before);
       } finally {
         requester.stop();
       }
@@ -131,11 +124,11 @@ describe('btcpay-keys link handle, when no key can be made', () => {
     'says what to run on the command line after a refused password, not an app button',
     async () => {
       const run = await runCli(
-        home,
+        cli.home,
         [
           'link',
           'handle',
-          linkFor(sandbox.url),
+          linkFor(cli.sandbox.url),
           '--yes',
           '--method',
           'basic',
@@ -156,8 +149,10 @@ describe('btcpay-keys link handle, when no key can be made', () => {
   it(
     'gives up after --timeout with exit 6 and tells the app it timed out',
     async () => {
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW]);
-      const run = await runCli(home, [
+      const requester = startRequesterProcess(cli.home, cli.sandbox.url, [
+        VIEW,
+      ]);
+      const run = await runCli(cli.home, [
         'link',
         'handle',
         await requester.link,
@@ -178,19 +173,19 @@ describe('btcpay-keys link handle, when no key can be made', () => {
 
   it('names the broken rule and what the app should change', async () => {
     const hostile = linkFor(
-      sandbox.url,
+      cli.sandbox.url,
       `&redirect=${encodeURIComponent('http://localhost:1234/cb')}`,
     );
     for (const args of [
       ['link', 'handle', hostile, '--yes'],
       ['link', 'inspect', hostile],
     ]) {
-      const run = await runCli(home, args);
+      const run = await runCli(cli.home, args);
       expect(run.code).toBe(9);
       expect(run.stderr).toMatch(/^Error: Refused \(redirect-localhost\): /m);
       expect(run.stderr).toMatch(/^Next: Write 127\.0\.0\.1 \(or \[::1\]\)/m);
     }
-    const json = await runCli(home, ['link', 'inspect', '--json', hostile]);
+    const json = await runCli(cli.home, ['link', 'inspect', '--json', hostile]);
     expect(json.code).toBe(9);
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,
@@ -201,19 +196,19 @@ describe('btcpay-keys link handle, when no key can be made', () => {
   });
 
   it('shows no "All stores" risk for a request limited to one picked store', async () => {
-    const run = await runCli(home, [
+    const run = await runCli(cli.home, [
       'link',
       'inspect',
-      linkFor(sandbox.url, '&selectiveStores=true'),
+      linkFor(cli.sandbox.url, '&selectiveStores=true'),
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('you pick the one store it applies to');
     expect(run.stdout.split('\n')).toContain('  risks: Read-only');
 
-    const unpicked = await runCli(home, [
+    const unpicked = await runCli(cli.home, [
       'link',
       'inspect',
-      linkFor(sandbox.url),
+      linkFor(cli.sandbox.url),
     ]);
     expect(unpicked.stdout.split('\n')).toContain(
       '  risks: All stores, Read-only',

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { storeOf } from '../keys/fixtures';
 import { runCli } from '../cli/run-cli';
 import { hasEscapeCodes, runInTerminal } from '../cli/terminal';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from '../cli/with-server';
+import { importMintedKey, useCliWithServer } from '../cli/with-server';
 import { startRequesterProcess } from './requester-process';
 
 // `btcpay-keys link handle` as a merchant answers it: on a real terminal by
@@ -18,17 +12,11 @@ const MERCHANT = 'merchant@sandbox.test';
 const VIEW = 'btcpay.store.canviewinvoices';
 const SLOW = 120_000;
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
+const cli = useCliWithServer(SLOW);
 
 beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
   await importMintedKey(cli, MERCHANT, 'manager', ['unrestricted']);
 }, SLOW);
-
-afterAll(() => stopCliWithServer(cli));
 
 const plain = (screen: string) =>
   // Colour codes and carriage returns from the terminal, out of the way.
@@ -39,12 +27,17 @@ describe('btcpay-keys link handle on a terminal', () => {
   it(
     'shows the request in words, asks yes or no and how to get the key, then delivers it',
     async () => {
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW], {
-        name: 'Till',
-        identifier: 'till-tty',
-      });
+      const requester = startRequesterProcess(
+        cli.home,
+        cli.sandbox.url,
+        [VIEW],
+        {
+          name: 'Till',
+          identifier: 'till-tty',
+        },
+      );
       const link = await requester.link;
-      const run = await runInTerminal(home, ['link', 'handle', link], {
+      const run = await runInTerminal(cli.home, ['link', 'handle', link], {
         answers: [
           { after: /Give this app a key\? \[y\/N\] $/, send: 'y\r' },
           // Enter takes the server's usual way: the manager key here.
@@ -78,13 +71,18 @@ describe('btcpay-keys link handle on a terminal', () => {
   it(
     'lets the merchant pick the store from the manager key’s list for a store-limited request',
     async () => {
-      const store = storeOf(sandbox, MERCHANT);
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW], {
-        selectStore: true,
-      });
+      const store = storeOf(cli.sandbox, MERCHANT);
+      const requester = startRequesterProcess(
+        cli.home,
+        cli.sandbox.url,
+        [VIEW],
+        {
+          selectStore: true,
+        },
+      );
       const link = await requester.link;
       const run = await runInTerminal(
-        home,
+        cli.home,
         ['link', 'handle', link, '--method', 'manager'],
         {
           answers: [
@@ -109,9 +107,11 @@ describe('btcpay-keys link handle on a terminal', () => {
   it(
     'refuses to answer when the merchant types no',
     async () => {
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW]);
+      const requester = startRequesterProcess(cli.home, cli.sandbox.url, [
+        VIEW,
+      ]);
       const link = await requester.link;
-      const run = await runInTerminal(home, ['link', 'handle', link], {
+      const run = await runInTerminal(cli.home, ['link', 'handle', link], {
         answers: [{ after: /Give this app a key\? \[y\/N\] $/, send: 'n\r' }],
       });
       expect(run.code).toBe(6);
@@ -127,14 +127,19 @@ describe('btcpay-keys link handle for a store-limited request in a script', () =
   it(
     'refuses --method manager without --store, listing the stores, and makes no key',
     async () => {
-      const store = storeOf(sandbox, MERCHANT);
-      const keysBefore = sandbox.admin.keysOf(MERCHANT).length;
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW], {
-        selectStore: true,
-      });
+      const store = storeOf(cli.sandbox, MERCHANT);
+      const keysBefore = cli.sandbox.admin.keysOf(MERCHANT).length;
+      const requester = startRequesterProcess(
+        cli.home,
+        cli.sandbox.url,
+        [VIEW],
+        {
+          selectStore: true,
+        },
+      );
       try {
         const link = await requester.link;
-        const run = await runCli(home, [
+        const run = await runCli(cli.home, [
           'link',
           'handle',
           link,
@@ -145,7 +150,7 @@ describe('btcpay-keys link handle for a store-limited request in a script', () =
         expect(run.code).toBe(2);
         expect(run.stderr).toMatch(/pick one store/);
         expect(run.stderr).toContain(`--store with one of: ${store} (`);
-        expect(sandbox.admin.keysOf(MERCHANT)).toHaveLength(keysBefore);
+        expect(cli.sandbox.admin.keysOf(MERCHANT)).toHaveLength(keysBefore);
       } finally {
         requester.stop();
       }
@@ -156,12 +161,17 @@ describe('btcpay-keys link handle for a store-limited request in a script', () =
   it(
     'makes the key for the store given with --store',
     async () => {
-      const store = storeOf(sandbox, MERCHANT);
-      const requester = startRequesterProcess(home, sandbox.url, [VIEW], {
-        selectStore: true,
-      });
+      const store = storeOf(cli.sandbox, MERCHANT);
+      const requester = startRequesterProcess(
+        cli.home,
+        cli.sandbox.url,
+        [VIEW],
+        {
+          selectStore: true,
+        },
+      );
       const link = await requester.link;
-      const run = await runCli(home, [
+      const run = await runCli(cli.home, [
         'link',
         'handle',
         link,

@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createGreenfieldClient } from '../../src/greenfield';
-import type { Sandbox } from '../sandbox';
 import { runCli } from '../cli/run-cli';
-import {
-  importMintedKey,
-  startCliWithServer,
-  stopCliWithServer,
-  type CliWithServer,
-} from '../cli/with-server';
+import { importMintedKey, useCliWithServer } from '../cli/with-server';
 import { startRequesterProcess } from './requester-process';
 
 const MERCHANT = 'merchant@sandbox.test';
 const INVOICES = 'btcpay.store.cancreateinvoice';
 
-let cli: CliWithServer;
-let sandbox: Sandbox;
-let home: string;
+const cli = useCliWithServer(120_000);
 
 beforeAll(async () => {
-  cli = await startCliWithServer();
-  ({ sandbox, home } = cli);
   // The manager key lets `link handle --method manager` mint over the API.
   await importMintedKey(cli, MERCHANT, 'manager', ['unrestricted']);
 }, 120_000);
 
-afterAll(() => stopCliWithServer(cli));
-
 const startRequester = (
   options: { identifier?: string; name?: string; showKey?: boolean } = {},
-) => startRequesterProcess(home, sandbox.url, [INVOICES], options);
+) => startRequesterProcess(cli.home, cli.sandbox.url, [INVOICES], options);
 
 describe('btcpay-keys link', () => {
   it('delivers a key from one process to a requesting process, and the key works', async () => {
@@ -38,7 +26,7 @@ describe('btcpay-keys link', () => {
       showKey: true,
     });
     const link = await requester.link;
-    const handled = await runCli(home, [
+    const handled = await runCli(cli.home, [
       'link',
       'handle',
       link,
@@ -56,8 +44,8 @@ describe('btcpay-keys link', () => {
       server: string;
     };
     expect(received.permissions).toEqual([INVOICES]);
-    expect(received.server).toBe(sandbox.url);
-    const client = createGreenfieldClient({ baseUrl: sandbox.url });
+    expect(received.server).toBe(cli.sandbox.url);
+    const client = createGreenfieldClient({ baseUrl: cli.sandbox.url });
     expect((await client.currentApiKey(received.apiKey)).permissions).toEqual([
       INVOICES,
     ]);
@@ -68,7 +56,7 @@ describe('btcpay-keys link', () => {
   it('tells the requester access_denied, with its state, when the merchant refuses', async () => {
     const requester = startRequester();
     const link = await requester.link;
-    const handled = await runCli(home, ['link', 'handle', link, '--deny']);
+    const handled = await runCli(cli.home, ['link', 'handle', link, '--deny']);
     expect(handled.code).toBe(6);
     const { code, answer } = await requester.done;
     expect(code).toBe(6);
@@ -76,10 +64,10 @@ describe('btcpay-keys link', () => {
   });
 
   it('inspects a link in words, and refuses a hostile one with its rule', async () => {
-    const good = await runCli(home, [
+    const good = await runCli(cli.home, [
       'link',
       'inspect',
-      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&applicationName=Till&permissions=${INVOICES}`,
+      `btcpay-keys://authorize?server=${encodeURIComponent(cli.sandbox.url)}&applicationName=Till&permissions=${INVOICES}`,
     ]);
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/Till.*unverified/);
@@ -87,10 +75,10 @@ describe('btcpay-keys link', () => {
     expect(good.stdout.split('\n')).toContain('  risks: All stores');
     expect(good.stdout).not.toContain('[object Object]');
 
-    const scoped = await runCli(home, [
+    const scoped = await runCli(cli.home, [
       'link',
       'inspect',
-      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&permissions=btcpay.store.canmodifystoresettings:AbC`,
+      `btcpay-keys://authorize?server=${encodeURIComponent(cli.sandbox.url)}&permissions=btcpay.store.canmodifystoresettings:AbC`,
     ]);
     expect(scoped.code).toBe(0);
     expect(scoped.stdout.split('\n')).toContain(
@@ -101,11 +89,11 @@ describe('btcpay-keys link', () => {
         'selectiveStores=true.',
     );
 
-    const bad = await runCli(home, [
+    const bad = await runCli(cli.home, [
       'link',
       'inspect',
       '--json',
-      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&redirect=${encodeURIComponent('http://127.0.0.1@evil.example/')}`,
+      `btcpay-keys://authorize?server=${encodeURIComponent(cli.sandbox.url)}&redirect=${encodeURIComponent('http://127.0.0.1@evil.example/')}`,
     ]);
     expect(bad.code).toBe(9);
     expect(JSON.parse(bad.stdout)).toMatchObject({
@@ -115,10 +103,10 @@ describe('btcpay-keys link', () => {
   });
 
   it('refuses to decide without a terminal unless told --yes or --deny', async () => {
-    const run = await runCli(home, [
+    const run = await runCli(cli.home, [
       'link',
       'handle',
-      `btcpay-keys://authorize?server=${encodeURIComponent(sandbox.url)}&permissions=${INVOICES}`,
+      `btcpay-keys://authorize?server=${encodeURIComponent(cli.sandbox.url)}&permissions=${INVOICES}`,
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--yes to approve or --deny/);
@@ -129,7 +117,7 @@ describe('btcpay-keys link remembered and forget', () => {
   it('lists a remembered decision and, on forget --revoke-key, revokes its key on the server', async () => {
     const requester = startRequester({ identifier: 'books', showKey: true });
     const link = await requester.link;
-    const handled = await runCli(home, [
+    const handled = await runCli(cli.home, [
       'link',
       'handle',
       link,
@@ -142,7 +130,7 @@ describe('btcpay-keys link remembered and forget', () => {
     const { answer } = await requester.done;
     const apiKey = (answer as { apiKey: string }).apiKey;
 
-    const listed = await runCli(home, ['link', 'remembered', '--json']);
+    const listed = await runCli(cli.home, ['link', 'remembered', '--json']);
     const [decision] = JSON.parse(listed.stdout) as {
       id: string;
       keyId: string;
@@ -152,7 +140,7 @@ describe('btcpay-keys link remembered and forget', () => {
       decision: 'allow',
     });
 
-    const forgot = await runCli(home, [
+    const forgot = await runCli(cli.home, [
       'link',
       'forget',
       decision?.id ?? '',
@@ -161,11 +149,11 @@ describe('btcpay-keys link remembered and forget', () => {
     ]);
     expect(forgot.code).toBe(0);
     expect(forgot.stdout).toMatch(/Revoked/);
-    const client = createGreenfieldClient({ baseUrl: sandbox.url });
+    const client = createGreenfieldClient({ baseUrl: cli.sandbox.url });
     await expect(client.currentApiKey(apiKey)).rejects.toMatchObject({
       kind: 'key-unknown',
     });
-    const after = await runCli(home, ['link', 'remembered', '--json']);
+    const after = await runCli(cli.home, ['link', 'remembered', '--json']);
     expect(JSON.parse(after.stdout)).toEqual([]);
   });
 });
