@@ -90,7 +90,7 @@ export async function readMetadata(
   home: string,
   options: MetadataReadOptions = {},
 ): Promise<MetadataDocument> {
-  const loaded = await loadMetadata(home, options, { reuse: true });
+  const loaded = await sharedLoad(home, options);
   if (loaded.ok) return loaded.document;
   if (
     loaded.error.problem === 'unreadable' ||
@@ -138,6 +138,32 @@ async function writeMetadata(
   });
   const written = await stat(file, { bigint: true }).catch(() => null);
   if (written) rememberChecked(file, identityOf(written), document);
+  // A read that began before this write may return the old document; let
+  // none join it from now on.
+  loadsInFlight.delete(file);
+}
+
+/**
+ * Reads of one file that overlap share one load. Right after a write, the
+ * file's identity changes before this process has it, and every concurrent
+ * reader (a verification run has dozens) would otherwise parse and check
+ * the whole document again, each on its own.
+ */
+const loadsInFlight = new Map<string, Promise<Loaded>>();
+
+function sharedLoad(
+  home: string,
+  options: MetadataReadOptions,
+): Promise<Loaded> {
+  if (options.migrations) return loadMetadata(home, options, { reuse: true });
+  const file = vaultFiles(home).metadata;
+  const pending = loadsInFlight.get(file);
+  if (pending) return pending;
+  const load = loadMetadata(home, options, { reuse: true }).finally(() => {
+    if (loadsInFlight.get(file) === load) loadsInFlight.delete(file);
+  });
+  loadsInFlight.set(file, load);
+  return load;
 }
 
 /** A file's identity: any write or replacement of it changes this. */

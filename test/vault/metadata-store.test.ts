@@ -53,6 +53,31 @@ describe('readMetadata', () => {
     expect((await readMetadata(home)).servers[0]?.name).toBe('shop-b');
   });
 
+  it('checks a changed file once for all the reads waiting on it, and none after a write', async () => {
+    await updateMetadata(home, (draft) => {
+      draft.servers.push(server('shop-a'));
+    });
+    const file = vaultFiles(home).metadata;
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"name": "shop-a"', '"name": "shop-b"'));
+
+    // Changed behind this process's back: one load serves every reader.
+    const readers = await Promise.all(
+      Array.from({ length: 20 }, () => readMetadata(home)),
+    );
+    expect(readers[0]?.servers[0]?.name).toBe('shop-b');
+    for (const document of readers) expect(document).toBe(readers[0]);
+
+    // A read begun before a write is not handed to a reader after it.
+    const before = readMetadata(home);
+    await updateMetadata(home, (draft) => {
+      draft.servers.push(server('shop-c'));
+    });
+    const after = await readMetadata(home);
+    expect(after.servers.map((s) => s.name)).toEqual(['shop-b', 'shop-c']);
+    expect((await before).servers.length).toBeGreaterThan(0);
+  });
+
   it('notices a file that breaks the schema even after reading it fine', async () => {
     await updateMetadata(home, (draft) => {
       draft.servers.push(server('shop-a'));
