@@ -77,8 +77,21 @@ export async function promptYesNo(
   context: CliContext,
   question: string,
 ): Promise<boolean> {
+  const answer = await promptTypedLine(context, `${question} [y/N] `);
+  return /^\s*y(es)?\s*$/i.test(answer);
+}
+
+/**
+ * Reads one typed line after `question`. Ctrl+C and Ctrl+D cancel the
+ * question (exit 6) instead of ending the process with the shell's 130, or
+ * with 0 and no word on end of input.
+ */
+export async function promptTypedLine(
+  context: CliContext,
+  question: string,
+): Promise<string> {
   const input = requireTerminal(context, question);
-  context.stderr.write(`${question} [y/N] `);
+  context.stderr.write(question);
   // The terminal stays in line mode (it echoes and edits the answer), so
   // Ctrl+C arrives as SIGINT rather than as a character.
   let stop = (): void => undefined;
@@ -96,7 +109,7 @@ export async function promptYesNo(
   });
   input.resume();
   try {
-    return /^\s*y(es)?\s*$/i.test(await answer);
+    return (await answer).trim();
   } catch (error) {
     // The cursor is still after the question.
     context.stderr.write('\n');
@@ -105,6 +118,13 @@ export async function promptYesNo(
     stop();
     input.pause();
   }
+}
+
+/** True for the failure a cancelled question ends with. */
+export function isCancelled(error: unknown): boolean {
+  return (
+    error instanceof CommandFailure && error.exitCode === ExitCode.cancelled
+  );
 }
 
 /**

@@ -81,6 +81,50 @@ describe('btcpay-keys link handle, when no key can be made', () => {
     );
   });
 
+  it('answers --deny without asking a server it does not know, and refuses --timeout with it', async () => {
+    const dead = `http://127.0.0.1:${await closedPort()}/`;
+    const requester = startRequesterProcess(cli.home, dead, [VIEW]);
+    const denied = await runCli(cli.home, [
+      'link',
+      'handle',
+      await requester.link,
+      '--deny',
+    ]);
+    expect(denied.code, denied.stderr).toBe(6);
+    expect(denied.stderr).not.toMatch(/did not answer/);
+    expect((await requester.done).answer).toMatchObject({
+      error: 'access_denied',
+    });
+
+    const timed = await runCli(cli.home, [
+      'link',
+      'handle',
+      linkFor(cli.sandbox.url),
+      '--deny',
+      '--timeout',
+      '5',
+    ]);
+    expect(timed.code).toBe(2);
+    expect(timed.stderr).toContain('so --timeout would be ignored');
+  });
+
+  it('refuses --store on a request that does not ask for a store pick, making no key', async () => {
+    const before = cli.sandbox.admin.keysOf(MERCHANT).length;
+    const run = await runCli(cli.home, [
+      'link',
+      'handle',
+      linkFor(cli.sandbox.url),
+      '--yes',
+      '--method',
+      'manager',
+      '--store',
+      'bogus',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/does not ask you to pick a store/);
+    expect(cli.sandbox.admin.keysOf(MERCHANT)).toHaveLength(before);
+  });
+
   it(
     'refuses a --store the manager key cannot reach, listing the ones it can, and makes no key',
     async () => {

@@ -8,7 +8,7 @@ import type { Vault } from '../../vault';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note } from '../output';
-import { promptHidden, readSecretFromStdin } from '../prompt';
+import { promptHidden, promptTypedLine, readSecretFromStdin } from '../prompt';
 
 /**
  * The choices `btcpay-keys link handle` asks for on a terminal beyond yes or
@@ -33,21 +33,6 @@ export const METHOD_WORDS: Record<MintChoice, string> = {
   basic: 'create a new key by signing in with a BTCPay password',
 };
 
-/** Reads one typed line from the terminal. */
-async function promptLine(
-  context: CliContext,
-  question: string,
-): Promise<string> {
-  const input = context.stdin as NodeJS.ReadStream;
-  context.stderr.write(question);
-  input.resume();
-  const typed = await new Promise<string>((resolve) => {
-    input.once('data', (data: Buffer) => resolve(data.toString('utf8')));
-  });
-  input.pause();
-  return typed.trim();
-}
-
 /** Picks one of `count` numbered lines; Enter takes `fallback`. */
 async function promptNumber(
   context: CliContext,
@@ -55,7 +40,7 @@ async function promptNumber(
   count: number,
   fallback: number | null,
 ): Promise<number> {
-  const typed = await promptLine(context, question);
+  const typed = await promptTypedLine(context, question);
   if (typed === '' && fallback !== null) return fallback;
   const picked = Number(typed);
   if (!Number.isInteger(picked) || picked < 1 || picked > count) {
@@ -97,9 +82,9 @@ export async function chooseMethod(
 /**
  * The store a key made here is limited to, for a request that asks the
  * merchant to pick one: --store, else picked from the manager key's list on
- * a terminal. With the manager key, --store must be one of that list (the
- * key could be minted for an id no store has). Anything else is refused
- * before a key is made.
+ * a terminal. Where a manager key lists the server's stores, --store must
+ * be one of them (BTCPay would mint a key for an id no store has). Anything
+ * else is refused before a key is made.
  */
 export async function chooseStore(
   context: CliContext,
@@ -109,14 +94,20 @@ export async function chooseStore(
   method: MintChoice,
 ): Promise<string[]> {
   const given = options.store ?? [];
-  // A password may sign in to another account than the manager key's, whose
-  // stores only BTCPay knows; the mint itself is checked there.
-  if (given.length === 1 && method !== 'manager') return given;
   const stores =
     given.length <= 1 ? await storesToPick(vault, view.server) : null;
   if (given.length === 1) {
-    if (!stores || stores.some((s) => s.id === given[0])) return given;
-    throw unknownStore(given[0] ?? '', stores);
+    if (stores?.some((s) => s.id === given[0])) return given;
+    if (stores) throw unknownStore(given[0] ?? '', stores, method);
+    // BTCPay mints a key for any store id without checking it, so a typo
+    // would give a key that reaches no store: say it went unchecked.
+    note(
+      context,
+      `Could not check the store id ${JSON.stringify(given[0]?.slice(0, 80))}: ` +
+        'no manager key lists this server’s stores. A wrong id gives a key ' +
+        'that reaches no store.',
+    );
+    return given;
   }
   if (stores && stores.length > 0 && context.isTTY) {
     note(
@@ -146,15 +137,21 @@ export async function chooseStore(
 function unknownStore(
   given: string,
   stores: readonly PickableStore[],
+  method: MintChoice,
 ): CommandFailure {
   const shown = JSON.stringify(given.slice(0, 80));
   const listed = stores.map((s) => `${s.id} (${s.name})`).join(', ');
+  const otherAccount =
+    method === 'basic'
+      ? ' If the store belongs to another account than the manager key’s, use --method authorize and pick it on BTCPay’s page.'
+      : '';
   return new CommandFailure(
     ExitCode.usage,
     `The manager key reaches no store with the id ${shown}, so no key was made.`,
-    listed
+    (listed
       ? `Give --store with one of: ${listed}.`
-      : 'The manager key sees no store on this server: create one on BTCPay, or use --method authorize.',
+      : 'The manager key sees no store on this server: create one on BTCPay, or use --method authorize.') +
+      otherAccount,
   );
 }
 
@@ -166,7 +163,7 @@ export async function basicCredentials(
   const email =
     options.user ??
     (context.isTTY && !options.passwordStdin
-      ? await promptLine(context, 'BTCPay account email: ')
+      ? await promptTypedLine(context, 'BTCPay account email: ')
       : '');
   if (!email) {
     throw new CommandFailure(

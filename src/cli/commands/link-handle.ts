@@ -11,7 +11,7 @@ import type { AuthorizeControls, MintChoice } from '../../delegation/obtain';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note, printJson, say } from '../output';
-import { promptYesNo } from '../prompt';
+import { isCancelled, promptYesNo } from '../prompt';
 import { inCommandLineWords } from '../report-error';
 import { cliServerCalls, openCliVault } from '../vault';
 import type { Vault } from '../../vault';
@@ -79,7 +79,8 @@ export async function handleLinkCommand(
       timeoutMs: timeoutSeconds * 1000,
     },
     clientFactory: cliServerCalls(context).clientFor,
-    checkNewServerFirst: true,
+    // A refusal is answered without asking a server the link names.
+    checkNewServerFirst: !options.deny,
     logger: context.logger,
   });
   reportOutcome(context, options, outcome);
@@ -91,6 +92,7 @@ const APPROVAL_FLAGS = [
   ['user', '--user'],
   ['passwordStdin', '--password-stdin'],
   ['store', '--store'],
+  ['timeout', '--timeout'],
 ] as const;
 
 /**
@@ -161,6 +163,24 @@ async function askConsent(
   describeConsent(context, view);
   const remember = options.remember === true;
   if (options.deny) return { approve: false, remember };
+  try {
+    return await decide(context, vault, options, view, remember);
+  } catch (error) {
+    // Ctrl+C or Ctrl+D at any question is a refusal: the app hears
+    // access_denied instead of waiting for an answer that never comes.
+    if (isCancelled(error)) return { approve: false, remember: false };
+    throw error;
+  }
+}
+
+/** The questions after the request was shown, or their flags. */
+async function decide(
+  context: CliContext,
+  vault: Vault,
+  options: HandleOptions,
+  view: ConsentView,
+  remember: boolean,
+): Promise<ConsentAnswer> {
   if (!options.yes) {
     if (!context.isTTY) {
       throw new CommandFailure(
@@ -179,6 +199,13 @@ async function askConsent(
       ExitCode.usage,
       `--method ${method} is not open for this request.`,
       `Use one of: ${view.methods.join(', ')}.`,
+    );
+  }
+  if ((options.store ?? []).length > 0 && !view.needsStore) {
+    throw new CommandFailure(
+      ExitCode.usage,
+      'This request does not ask you to pick a store, so --store would change what the app is given behind the words above.',
+      'Leave out --store; the app can ask with selectiveStores=true, or name its store in the permission.',
     );
   }
   const minting = method === 'manager' || method === 'basic';
