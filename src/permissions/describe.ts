@@ -6,7 +6,7 @@ import { impliedPolicies } from './hierarchy';
 import { CATALOGUE_MODEL, type PermissionModel } from './model';
 import { parsePermission, policyKind, type PolicyKind } from './parse';
 import { riskClasses, type RiskClass } from './risk';
-import { unknownPolicyWords } from './unknown';
+import { surelyUndefined, unknownPolicyWords } from './unknown';
 
 /** A permission explained for a merchant. */
 export interface PermissionDescription {
@@ -109,7 +109,9 @@ function describeUnknown(
     addedIn: null,
     implies: [],
     risks: [],
-    scopeLabel: 'Nothing: it is not a defined permission',
+    scopeLabel: surelyUndefined(model)
+      ? 'Nothing: it is not a defined permission'
+      : 'Not known here',
   };
 }
 

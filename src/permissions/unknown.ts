@@ -28,17 +28,33 @@ export function unknownTo(model: PermissionModel = CATALOGUE_MODEL): string {
 }
 
 /**
+ * True when the server's own published list lacks the policy, so it surely
+ * allows nothing there. Judged by the built-in list alone, a policy may
+ * still be a plugin's or a newer server's.
+ */
+export function surelyUndefined(
+  model: PermissionModel = CATALOGUE_MODEL,
+): boolean {
+  return model.serverPolicies !== null;
+}
+
+/**
  * What an undefined policy means for a key, in one place for every screen:
- * whose list lacks it, that it allows nothing, and what a typo meant.
+ * whose list lacks it, what it allows as far as that list can tell, and
+ * what a typo meant.
  */
 export function unknownPolicyWords(
   policy: string,
   model: PermissionModel = CATALOGUE_MODEL,
 ): string {
   const meant = closestPolicy(policy, model);
+  const effect = surelyUndefined(model)
+    ? 'It allows nothing: a key that holds it gains nothing from it.'
+    : 'It may be a plugin’s or a newer server’s permission, so what it ' +
+      'allows is not known here; verify the key to fetch the server’s own ' +
+      'list of permissions.';
   return (
-    `${policy} is unknown to ${unknownTo(model)}. It allows nothing: a key ` +
-    'that holds it gains nothing from it.' +
+    `${policy} is unknown to ${unknownTo(model)}. ${effect}` +
     (meant ? ` Did you mean ${meant}?` : '')
   );
 }

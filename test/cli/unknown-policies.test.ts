@@ -26,14 +26,16 @@ function createWith(permission: string) {
 
 describe('btcpay-keys key create with a policy BTCPay does not define', () => {
   it(
-    'warns that it is unknown, allows nothing, and names the likely policy',
+    'warns that it is unknown to the built-in list, and names the likely policy',
     async () => {
       const run = await createWith(TYPO);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toMatch(
         new RegExp(`^Warning: ${TYPO} is unknown to BTCPay`, 'm'),
       );
-      expect(run.stderr).toMatch(/It allows nothing/);
+      // No list of the server's own is stored yet: a plugin's permission
+      // cannot be told from a typo, so the warning does not say "nothing".
+      expect(run.stderr).toMatch(/what it allows is not known here/);
       expect(run.stderr).toContain(
         'Did you mean btcpay.store.canviewinvoices?',
       );

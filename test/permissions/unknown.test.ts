@@ -44,16 +44,36 @@ describe('unknownPolicyWords', () => {
 });
 
 describe('describePermission of an undefined policy', () => {
-  it('reaches nothing and carries no risk, whatever its name suggests', () => {
-    const described = describePermission(`${S}canmodifystoresettingz`);
+  it('reaches nothing and carries no risk where the server’s own list lacks it', () => {
+    const listed = createPermissionModel([
+      { name: `${S}canmodifystoresettings`, included: [] },
+    ]);
+    const described = describePermission(`${S}canmodifystoresettingz`, {
+      model: listed,
+    });
     expect(described.known).toBe(false);
     expect(described.scopeLabel).toBe(
       'Nothing: it is not a defined permission',
     );
+    expect(described.description).toContain('It allows nothing');
     expect(described.risks).toEqual([]);
     expect(described.implies).toEqual([]);
     expect(described.description).toContain(
       `Did you mean ${S}canmodifystoresettings?`,
     );
+  });
+
+  it('does not claim it allows nothing when only the built-in list lacks it', () => {
+    const plugin = 'btcpay.plugin.shopify.canmodifystoresettings';
+    for (const model of [
+      undefined,
+      createPermissionModel(undefined, { serverVersion: '2.5.0' }),
+    ]) {
+      const described = describePermission(plugin, model ? { model } : {});
+      expect(described.known).toBe(false);
+      expect(described.scopeLabel).toBe('Not known here');
+      expect(described.description).not.toContain('allows nothing');
+      expect(described.description).toMatch(/plugin’s or a newer server’s/);
+    }
   });
 });
