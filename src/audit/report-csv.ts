@@ -85,7 +85,10 @@ function configRows(config: AppliedConfig): CsvRow[] {
       group: 'severity',
       rule: o.rule,
       severity: o.severity,
-      title: `Set in audit.json; the default is ${o.defaultSeverity}`,
+      title:
+        o.severity === o.defaultSeverity
+          ? 'Set in audit.json, same as the default'
+          : `Set in audit.json; the default is ${o.defaultSeverity}`,
     })),
   ];
 }

@@ -50,8 +50,10 @@ export function countsInWords(counts: SeverityCounts): string {
  * shows all of it, so a check switched off or downgraded is never silent.
  */
 export function settingsInWords(config: AppliedConfig): [string, string][] {
-  const overrides = config.severityOverrides.map(
-    (o) => `${o.rule}: ${o.severity} instead of ${o.defaultSeverity}`,
+  const overrides = config.severityOverrides.map((o) =>
+    o.severity === o.defaultSeverity
+      ? `${o.rule}: ${o.severity} (set, same as the default)`
+      : `${o.rule}: ${o.severity} instead of ${o.defaultSeverity}`,
   );
   return [
     ['Rotation due at', `${config.rotationDays} days old`],

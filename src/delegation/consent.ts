@@ -1,7 +1,7 @@
 import { createGreenfieldClient } from '../greenfield';
 import type { ClientFactory } from '../keys';
 import {
-  describePermission,
+  describeRequestPermissions,
   needsStoreChoice,
   requestRiskClasses,
   type PermissionDescription,
@@ -82,7 +82,7 @@ export async function prepareConsent(
     request,
     server: null,
     listener,
-    permissions: request.permissions.map((p) => describePermission(p)),
+    permissions: describeRequestPermissions(request),
     risks: requestRiskClasses(request),
     reusableKey: null,
     methods: [],

@@ -60,6 +60,7 @@ export {
 } from './server-model';
 export {
   canonicalSet,
+  describeRequestPermissions,
   hasNamedStore,
   needsStoreChoice,
   requestRiskClasses,

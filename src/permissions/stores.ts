@@ -1,4 +1,5 @@
 import { parsePermission, policyKind, type Permission } from './parse';
+import { describePermission, type PermissionDescription } from './describe';
 import { riskClasses, type RiskClass } from './risk';
 
 /**
@@ -84,4 +85,29 @@ export function samePermissionSet(
 export function requestRiskClasses(request: StoreReach): RiskClass[] {
   if (!needsStoreChoice(request)) return riskClasses(request.permissions);
   return riskClasses(scopedTo(request.permissions, 'the-picked-store'));
+}
+
+/** What the merchant is told a picked-store permission applies to. */
+export const PICKED_STORE_SCOPE = 'The one store you pick';
+
+/**
+ * Each permission of a request in words. Where the merchant picks the
+ * store, a store permission that names none applies to that one store, not
+ * to all of them, and says so.
+ */
+export function describeRequestPermissions(
+  request: StoreReach,
+): PermissionDescription[] {
+  const picking = needsStoreChoice(request);
+  return request.permissions.map((text) => {
+    const words = describePermission(text);
+    const parsedText = parsePermission(text);
+    const limited =
+      picking &&
+      words.known &&
+      parsedText.ok &&
+      isStore(parsedText.permission) &&
+      parsedText.permission.scope === null;
+    return limited ? { ...words, scopeLabel: PICKED_STORE_SCOPE } : words;
+  });
 }

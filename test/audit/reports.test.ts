@@ -212,6 +212,21 @@ describe('every report format', () => {
     ]);
   });
 
+  it('says when a severity set in audit.json is the default one', () => {
+    const report = runAudit({
+      metadata: metadataOf([server()], []),
+      eventCount: 0,
+      logVerification: { ok: true, count: 0 },
+      config: { severities: { 'never-verified': 'low' } },
+      now: NOW,
+    });
+    const terminal = renderTerminalReport(report, { color: false });
+    expect(terminal).toContain(
+      'Severity overrides: never-verified: low (set, same as the default)',
+    );
+    expect(terminal).not.toContain('low instead of low');
+  });
+
   it('says so when no rule is off and no severity is changed', () => {
     const report = awkwardReport();
     expect(report.config.severityOverrides).toEqual([]);

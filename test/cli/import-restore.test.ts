@@ -53,7 +53,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
       await keychain.delete(id);
       const before = await storedIds();
 
-      const run = await runCli(cli.home, importArgs(), {
+      const run = await runCli(cli.home, importArgs('--label', 'Renamed'), {
         input: `${secret}\n`,
       });
 
@@ -61,6 +61,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
       expect(run.stdout).toContain(
         `Restored the secret of "Lost entry" (${id})`,
       );
+      expect(run.stderr).toContain('--label was not applied');
       expect(await storedIds()).toEqual(before);
       const reveal = await runCli(cli.home, ['key', 'reveal', id, '--yes']);
       expect(reveal.stdout.trim()).toBe(secret);

@@ -247,6 +247,8 @@ describe('btcpay-keys link handle, when no key can be made', () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('you pick the one store it applies to');
+    expect(run.stdout).toMatch(/^ {2}- .+ \(The one store you pick\): /m);
+    expect(run.stdout).not.toContain('All stores, including future ones');
     expect(run.stdout.split('\n')).toContain('  risks: Read-only');
 
     const unpicked = await runCli(cli.home, [

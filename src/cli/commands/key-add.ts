@@ -173,6 +173,19 @@ async function importCommand(
     },
     'key import',
   );
+  if (
+    imported.restored &&
+    options.label &&
+    options.label !== imported.key.label
+  ) {
+    // Said on stderr, so it reaches a --json caller too.
+    note(
+      context,
+      `${paint(context, 'yellow', 'Note:')} --label was not applied: the ` +
+        `key was already stored as "${imported.key.label}", and a restore ` +
+        'keeps its record as it is.',
+    );
+  }
   if (options.json) return printJson(context, imported);
   if (imported.restored) return printRestored(context, imported);
   say(

@@ -8,7 +8,7 @@ import {
 import { requestKey, type KeyRequestAnswer } from '../../delegation/requester';
 import { needsStoreChoice } from '../../permissions';
 import {
-  describePermission,
+  describeRequestPermissions,
   requestRiskClasses,
   RISK_LABELS,
 } from '../../permissions';
@@ -155,8 +155,7 @@ export function describeRequest(
   if (request.permissions.length === 0) {
     lines.push('  permissions: none (the key only proves the account exists)');
   }
-  for (const permission of request.permissions) {
-    const words = describePermission(permission);
+  for (const words of describeRequestPermissions(request)) {
     lines.push(
       `  - ${words.title} (${words.scopeLabel}): ${words.description}`,
     );
