@@ -123,7 +123,7 @@ function checkFlags(options: HandleOptions): void {
     throw new CommandFailure(
       ExitCode.usage,
       `--deny refuses the request, so ${given.join(', ')} would be ignored.`,
-      `Leave out ${given.join(', ')} to refuse, or --deny to approve.`,
+      `Leave out ${given.join(', ')} to refuse, or leave out --deny to approve.`,
     );
   }
 }
