@@ -19,7 +19,6 @@ export {
 } from './import';
 export {
   keychainHolding,
-  keysWithReplacedSecret,
   restoreKeySecret,
   type KeychainHolding,
   type RestoredKeySecret,

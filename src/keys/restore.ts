@@ -29,27 +29,6 @@ export async function keychainHolding(
   }
 }
 
-/**
- * The unrevoked keys whose keychain entry holds another key than their
- * record's fingerprint names (overwritten outside BTCPay Key Manager).
- * Reads every stored secret, so it is for `reconcile`, not for listings.
- */
-export async function keysWithReplacedSecret(
-  vault: Vault,
-  missing: readonly string[],
-): Promise<string[]> {
-  const skip = new Set(missing);
-  const { keys } = await vault.metadata();
-  const replaced: string[] = [];
-  for (const key of keys) {
-    if (key.revokedAt !== null || skip.has(key.id)) continue;
-    if ((await keychainHolding(vault, key)) === 'replaced') {
-      replaced.push(key.id);
-    }
-  }
-  return replaced;
-}
-
 /** A stored key whose secret was written back, and what it replaced. */
 export interface RestoredKeySecret {
   key: KeyRecord;

@@ -8,6 +8,7 @@ import {
 } from './key-operations';
 import { readMetadata, updateMetadata } from './metadata-store';
 import { KeyRecord, type MetadataDocument } from './schema';
+import type { SecretStore } from './secret-store';
 import { rememberedKeys, type RememberedKey } from './set-aside-records';
 import type { VaultContext } from './vault-context';
 import { VaultError } from './vault-error';
@@ -26,6 +27,12 @@ export interface ReconcileOptions {
   deleteOrphans?: boolean;
   /** With `deleteOrphans`: only these of the orphaned entries. */
   onlyOrphans?: readonly string[];
+  /**
+   * Also read every unrevoked key's secret and compare its fingerprint, to
+   * find entries overwritten with another key. Reads every secret (never
+   * handed out), so only `btcpay-keys reconcile` asks for it.
+   */
+  checkSecrets?: boolean;
 }
 
 /** What `reconcile` found (and left, after any repair) and what it changed. */
@@ -36,6 +43,11 @@ export interface ReconcileReport {
   metadataWithoutSecret: string[];
   /** What set-aside metadata files say about the orphaned entries. */
   remembered: RememberedKey[];
+  /**
+   * With `checkSecrets`: ids of unrevoked keys whose keychain entry holds
+   * another key than their fingerprint names.
+   */
+  replacedSecrets?: string[];
   /** Null unless something was asked to change. */
   repaired: {
     /** Keychain entries deleted (only with `deleteOrphans`). */
@@ -73,6 +85,9 @@ export async function reconcile(
     secretsWithoutMetadata,
     metadataWithoutSecret,
     remembered: await rememberedKeys(context.home, secretsWithoutMetadata),
+    ...(options.checkSecrets
+      ? { replacedSecrets: await replacedSecrets(document, accounts, secrets) }
+      : {}),
   };
   if (!options.repair && !options.deleteOrphans) {
     return { ...found, repaired: null };
@@ -100,6 +115,7 @@ export async function reconcile(
   const gone = new Set([...removedSecrets, ...removedRecords.map((k) => k.id)]);
   const left = (ids: string[]) => ids.filter((id) => !gone.has(id));
   return {
+    ...found,
     secretsWithoutMetadata: left(found.secretsWithoutMetadata),
     metadataWithoutSecret: left(found.metadataWithoutSecret),
     remembered: found.remembered.filter((entry) => !gone.has(entry.id)),
@@ -108,6 +124,23 @@ export async function reconcile(
       removedRecords: removedRecords.map((key) => key.id),
     },
   };
+}
+
+/** Unrevoked keys whose entry is there but holds another key. */
+async function replacedSecrets(
+  document: MetadataDocument,
+  accounts: ReadonlySet<string>,
+  secrets: SecretStore,
+): Promise<string[]> {
+  const replaced: string[] = [];
+  for (const key of document.keys) {
+    if (key.revokedAt !== null || !accounts.has(key.id)) continue;
+    const secret = await secrets.get(key.id);
+    if (secret !== null && fingerprintKey(secret) !== key.fingerprint) {
+      replaced.push(key.id);
+    }
+  }
+  return replaced;
 }
 
 async function deleteRecords(

@@ -1,20 +1,10 @@
-import {
-  adoptOrphanedKeys,
-  keysWithReplacedSecret,
-  type AdoptResult,
-} from '../../keys';
+import { adoptOrphanedKeys, type AdoptResult } from '../../keys';
 import type { ReconcileReport } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
 import { paint, printJson, say } from '../output';
 import { confirmAction } from '../prompt';
 import { cliServerCalls, openCliVault } from '../vault';
-
-/** The vault's report plus what only reading the secrets can tell. */
-interface Report extends ReconcileReport {
-  /** Keys whose keychain entry holds another key than the stored one. */
-  replacedSecrets: string[];
-}
 
 interface ReconcileCommandOptions {
   adopt?: boolean;
@@ -76,18 +66,12 @@ async function reconcileCommand(
     requireOrphans(await vault.reconcile({}), options.key);
   }
   await confirmDeletions(context, options);
-  const reconciled = await vault.reconcile({
+  const report = await vault.reconcile({
     repair: options.repair === true,
     deleteOrphans: options.deleteOrphans === true,
+    checkSecrets: true,
     ...(options.key ? { onlyOrphans: options.key } : {}),
   });
-  const report: Report = {
-    ...reconciled,
-    replacedSecrets: await keysWithReplacedSecret(
-      vault,
-      reconciled.metadataWithoutSecret,
-    ),
-  };
   context.logger.info(
     {
       adopted: adoption?.adopted.map((key) => key.id) ?? [],
@@ -95,7 +79,7 @@ async function reconcileCommand(
       deleteOrphans: options.deleteOrphans === true,
       orphanedSecrets: report.secretsWithoutMetadata.length,
       missingSecrets: report.metadataWithoutSecret.length,
-      replacedSecrets: report.replacedSecrets.length,
+      replacedSecrets: report.replacedSecrets?.length ?? 0,
     },
     'reconcile',
   );
@@ -181,10 +165,10 @@ function printAdoption(context: CliContext, adoption: AdoptResult): void {
   }
 }
 
-function printReport(context: CliContext, report: Report): void {
+function printReport(context: CliContext, report: ReconcileReport): void {
   const orphaned = report.secretsWithoutMetadata;
   const missing = report.metadataWithoutSecret;
-  const replaced = report.replacedSecrets;
+  const replaced = report.replacedSecrets ?? [];
   if (report.repaired) printRepaired(context, report.repaired);
   if (orphaned.length === 0 && missing.length === 0 && replaced.length === 0) {
     return say(
