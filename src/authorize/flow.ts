@@ -1,6 +1,7 @@
 import {
   createGreenfieldClient,
   GreenfieldError,
+  healthProblem,
   isInsecureServer,
   normalizeBaseUrl,
   type ApiKeyData,
@@ -101,7 +102,7 @@ export async function runAuthorizeFlow(
   if (!base.ok) return invalidServer(base.reason);
   const baseUrl = base.url;
   const client = (options.clientFactory ?? defaultClient)(baseUrl);
-  const unanswered = await healthProblem(client, baseUrl, options.signal);
+  const unanswered = await unansweredServer(client, baseUrl, options.signal);
   if (unanswered) return unanswered;
   const request = requestFor(options);
   const warnings = flowWarnings(baseUrl, request, options.manager === true);
@@ -221,27 +222,18 @@ async function endedWithoutKey(
  * started: a typo, a stopped server or another site would otherwise leave
  * the user waiting for an approval that can never come.
  */
-async function healthProblem(
+async function unansweredServer(
   client: GreenfieldClient,
   baseUrl: string,
   signal: AbortSignal | undefined,
 ): Promise<AuthorizeFlowFailure | null> {
-  try {
-    await client.health({ signal });
-    return null;
-  } catch (error) {
-    if (!(error instanceof GreenfieldError)) throw error;
-    const failure =
-      error.kind === 'aborted'
-        ? cancelledFailure()
-        : unreachableFailure(baseUrl, error);
-    return {
-      ...failure,
-      authorizeUrl: null,
-      warnings: [],
-      serverVersion: null,
-    };
-  }
+  const error = await healthProblem(client, { signal });
+  if (!error) return null;
+  const failure =
+    error.kind === 'aborted'
+      ? cancelledFailure()
+      : unreachableFailure(baseUrl, error);
+  return { ...failure, authorizeUrl: null, warnings: [], serverVersion: null };
 }
 
 function defaultClient(baseUrl: string): GreenfieldClient {

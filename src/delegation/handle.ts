@@ -1,4 +1,8 @@
-import { GreenfieldError, UNREACHABLE_KINDS } from '../greenfield';
+import {
+  GreenfieldError,
+  healthProblem,
+  UNREACHABLE_KINDS,
+} from '../greenfield';
 import { clientForServer, type ClientFactory } from '../keys/clients';
 import { silentLogger, type Logger } from '../log/logger';
 import type { Vault } from '../vault';
@@ -219,21 +223,16 @@ async function newServerProblem(
   options: HandleDelegationOptions,
 ): Promise<ObtainKeyError | null> {
   const server = options.request.server;
-  try {
-    await clientForServer(server, {
-      clientFor: options.clientFactory,
-    }).health();
-    return null;
-  } catch (error) {
-    if (!(error instanceof GreenfieldError)) throw error;
-    return new ObtainKeyError(
-      'server_error',
-      `${server} did not answer as a BTCPay Server, so no key was asked ` +
-        `for: ${error.message}`,
-      error.nextStep,
-      true,
-    );
-  }
+  const client = clientForServer(server, { clientFor: options.clientFactory });
+  const error = await healthProblem(client);
+  if (!error) return null;
+  return new ObtainKeyError(
+    'server_error',
+    `${server} did not answer as a BTCPay Server, so no key was asked ` +
+      `for: ${error.message}`,
+    error.nextStep,
+    true,
+  );
 }
 
 async function failed(

@@ -28,6 +28,7 @@ export {
   type ValidationIssue,
   UNREACHABLE_KINDS,
 } from './errors';
+export { healthProblem } from './health';
 export {
   ApiKeyData,
   ApplicationUserData,

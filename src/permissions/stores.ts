@@ -101,13 +101,8 @@ export function describeRequestPermissions(
   const picking = needsStoreChoice(request);
   return request.permissions.map((text) => {
     const words = describePermission(text);
-    const parsedText = parsePermission(text);
     const limited =
-      picking &&
-      words.known &&
-      parsedText.ok &&
-      isStore(parsedText.permission) &&
-      parsedText.permission.scope === null;
+      picking && words.known && words.kind === 'store' && words.scope === null;
     return limited ? { ...words, scopeLabel: PICKED_STORE_SCOPE } : words;
   });
 }
