@@ -123,7 +123,6 @@ async function writeSchema(
 ): Promise<void> {
   const text = `${JSON.stringify(auditReportJsonSchema(), null, 2)}\n`;
   if (options.out) {
-    await checkWritable(options.out);
     await writeOutFile(options.out, text, 0o644);
     note(context, `Wrote the audit report schema to ${options.out}.`);
   } else {
@@ -207,8 +206,8 @@ function unwritable(file: string, code: string): CommandFailure {
 
 /**
  * Refuses an --out path that names a folder or lies in a missing one before
- * anything is audited or written: the atomic writer would otherwise create
- * its temporary file next to the folder before failing.
+ * anything is audited, so a long audit is not spent on a report that cannot
+ * be written. `writeOutFile` names the same failures when they come later.
  */
 async function checkWritable(file: string): Promise<void> {
   const target = await stat(file).catch(() => null);
