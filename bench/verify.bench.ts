@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { verifyKeys } from '../src/keys';
+import { runPool } from '../src/keys/pool';
 import {
   fingerprintKey,
   newKeyId,
@@ -144,23 +145,18 @@ async function undiciAlone(
   concurrency: number,
 ): Promise<void> {
   await Promise.all(
-    remote.servers.map(async (server) => {
-      let next = 0;
-      const worker = async () => {
-        while (next < server.keys.length) {
-          const key = server.keys[next] as string;
-          next += 1;
-          const answer = await request(`${server.url}api/v1/api-keys/current`, {
-            headers: {
-              authorization: `token ${key}`,
-              accept: 'application/json',
-            },
-          });
-          await answer.body.json();
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
-    }),
+    remote.servers.map((server) =>
+      // The same pool verifyKeys runs its requests in.
+      runPool(server.keys, concurrency, async (key) => {
+        const answer = await request(`${server.url}api/v1/api-keys/current`, {
+          headers: {
+            authorization: `token ${key}`,
+            accept: 'application/json',
+          },
+        });
+        await answer.body.json();
+      }),
+    ),
   );
 }
 

@@ -11,6 +11,7 @@ import {
   type ServerClient,
 } from './clients';
 import { KeyOperationError } from './errors';
+import { runPool } from './pool';
 import { comparePermissionSets, type PermissionDrift } from './drift';
 import { learnServerPolicies } from './server-policies';
 import { resultWriter } from './verify-writer';
@@ -268,23 +269,4 @@ function groupByServer(keys: KeyRecord[]): Map<string, KeyRecord[]> {
     groups.set(key.serverId, [...(groups.get(key.serverId) ?? []), key]);
   }
   return groups;
-}
-
-/** Runs `work` over `items` with at most `limit` running at once. */
-async function runPool<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
 }
