@@ -25,9 +25,6 @@ export interface ImportKeyRequest {
   label?: string;
 }
 
-/** Where `importKey` asks. */
-export type ImportKeyOptions = ServerCallOptions;
-
 /** The stored key and whether it became the server's manager key. */
 export interface ImportKeyResult {
   key: KeyRecord;
@@ -59,7 +56,7 @@ export interface ImportKeyResult {
 export async function importKey(
   vault: Vault,
   request: ImportKeyRequest,
-  options: ImportKeyOptions = {},
+  options: ServerCallOptions = {},
 ): Promise<ImportKeyResult> {
   const secret = checkedKeyText(request.secret);
   const server = await requireServer(vault, request.serverId);

@@ -13,7 +13,6 @@ export {
 } from './create';
 export {
   importKey,
-  type ImportKeyOptions,
   type ImportKeyRequest,
   type ImportKeyResult,
 } from './import';

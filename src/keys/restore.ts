@@ -1,4 +1,4 @@
-import { VaultError, type Vault } from '../vault';
+import { VaultError, type RestoredSecret, type Vault } from '../vault';
 import type { KeyRecord } from '../vault/schema';
 import { KeyOperationError } from './errors';
 
@@ -29,14 +29,10 @@ export async function keychainHolding(
   }
 }
 
-/** A stored key whose secret was written back, and what it replaced. */
-export interface RestoredKeySecret {
-  key: KeyRecord;
-  /** What the entry held before: nothing, or another key. */
-  previously: Exclude<KeychainHolding, 'holds-it'>;
-  /** The fingerprint of the other key the entry held, now overwritten. */
-  overwrittenFingerprint: string | null;
-}
+/** A stored key whose secret was written back: the entry was missing or held another key. */
+export type RestoredKeySecret = RestoredSecret & {
+  previously: Exclude<RestoredSecret['previously'], 'held'>;
+};
 
 /**
  * Writes `secret` back into the keychain entry of `key` through the vault,
@@ -63,11 +59,7 @@ export async function restoreKeySecret(
     throw error;
   }
   if (restored.previously === 'held') throw alreadyHeld(restored.key);
-  return {
-    key: restored.key,
-    previously: restored.previously,
-    overwrittenFingerprint: restored.overwrittenFingerprint,
-  };
+  return { ...restored, previously: restored.previously };
 }
 
 /** The refusal of a key stored here whose secret is where it belongs. */
