@@ -89,13 +89,18 @@ const EntryLinkSchema = z.object({
  * chain needs nothing else, so it does not pay for checking every field.
  */
 export function parseLink(line: string): EntryLink | null {
+  return parseLine(line, EntryLinkSchema);
+}
+
+/** The JSON on `line` if `schema` accepts it, else null. */
+function parseLine<T>(line: string, schema: z.ZodType<T>): T | null {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch {
     return null;
   }
-  const parsed = EntryLinkSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 
@@ -125,14 +130,7 @@ export function parseEntry(line: Uint8Array | string): EventEntry | null {
       : Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString(
           'utf8',
         );
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = EventEntrySchema.safeParse(raw);
-  return parsed.success ? (parsed.data as EventEntry) : null;
+  return parseLine(text, EventEntrySchema) as EventEntry | null;
 }
 
 /**
@@ -141,10 +139,7 @@ export function parseEntry(line: Uint8Array | string): EventEntry | null {
  * the log.
  */
 export async function readLogLines(file: string): Promise<string[]> {
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  });
+  const text = (await readTextIfAny(file)) ?? '';
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines;
@@ -152,9 +147,14 @@ export async function readLogLines(file: string): Promise<string[]> {
 
 /** The head anchor, null when there is none; throws when damaged. */
 export async function readHead(file: string): Promise<Head | null> {
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+  const text = await readTextIfAny(file);
+  return text === null ? null : HeadSchema.parse(JSON.parse(text));
+}
+
+/** The file's text, or null when it does not exist. */
+async function readTextIfAny(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   });
-  return text === null ? null : HeadSchema.parse(JSON.parse(text));
 }
