@@ -29,6 +29,10 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
+/** `btcpay-keys link handle <link> …flags` in this file's data folder. */
+const handle = (link: string, ...flags: string[]) =>
+  runCli(cli.home, ['link', 'handle', link, ...flags]);
+
 const linkFor = (server: string, extra = '') =>
   `btcpay-keys://authorize?server=${encodeURIComponent(server)}&permissions=${VIEW}${extra}`;
 
@@ -40,7 +44,7 @@ describe('btcpay-keys link handle, when no key can be made', () => {
       const requester = startRequesterProcess(cli.home, dead, [VIEW]);
       const link = await requester.link;
 
-      const run = await runCli(cli.home, ['link', 'handle', link, '--yes']);
+      const run = await handle(link, '--yes');
 
       expect(run.code, run.stderr).toBe(5);
       expect(run.stderr).toMatch(/did not answer as a BTCPay Server/);
@@ -54,27 +58,19 @@ describe('btcpay-keys link handle, when no key can be made', () => {
 
   it('refuses --deny with --yes or with approval flags, before anything is sent', async () => {
     const link = linkFor(cli.sandbox.url);
-    const both = await runCli(cli.home, [
-      'link',
-      'handle',
-      link,
-      '--deny',
-      '--yes',
-    ]);
+    const both = await handle(link, '--deny', '--yes');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--yes approves .* --deny refuses/);
     expect(both.stderr).toMatch(/^Next: Give --yes to approve or --deny/m);
 
-    const method = await runCli(cli.home, [
-      'link',
-      'handle',
+    const method = await handle(
       link,
       '--deny',
       '--method',
       'manager',
       '--store',
       'x',
-    ]);
+    );
     expect(method.code).toBe(2);
     expect(method.stderr).toContain(
       '--deny refuses the request, so --method, --store would be ignored.',
@@ -84,42 +80,33 @@ describe('btcpay-keys link handle, when no key can be made', () => {
   it('answers --deny without asking a server it does not know, and refuses --timeout with it', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}/`;
     const requester = startRequesterProcess(cli.home, dead, [VIEW]);
-    const denied = await runCli(cli.home, [
-      'link',
-      'handle',
-      await requester.link,
-      '--deny',
-    ]);
+    const denied = await handle(await requester.link, '--deny');
     expect(denied.code, denied.stderr).toBe(6);
     expect(denied.stderr).not.toMatch(/did not answer/);
     expect((await requester.done).answer).toMatchObject({
       error: 'access_denied',
     });
 
-    const timed = await runCli(cli.home, [
-      'link',
-      'handle',
+    const timed = await handle(
       linkFor(cli.sandbox.url),
       '--deny',
       '--timeout',
       '5',
-    ]);
+    );
     expect(timed.code).toBe(2);
     expect(timed.stderr).toContain('so --timeout would be ignored');
   });
 
   it('refuses --store on a request that does not ask for a store pick, making no key', async () => {
     const before = cli.sandbox.admin.keysOf(MERCHANT).length;
-    const run = await runCli(cli.home, [
-      'link',
-      'handle',
+    const run = await handle(
       linkFor(cli.sandbox.url),
       '--yes',
       '--method',
       'manager',
       '--store',
       'bogus',
-    ]);
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/does not ask you to pick a store/);
     expect(cli.sandbox.admin.keysOf(MERCHANT)).toHaveLength(before);
@@ -139,16 +126,14 @@ describe('btcpay-keys link handle, when no key can be made', () => {
         },
       );
       try {
-        const run = await runCli(cli.home, [
-          'link',
-          'handle',
+        const run = await handle(
           await requester.link,
           '--yes',
           '--method',
           'manager',
           '--store',
           'NoSuchStore',
-        ]);
+        );
         expect(run.code).toBe(2);
         expect(run.stderr).toContain(
           'The manager key reaches no store with the id "NoSuchStore"',
@@ -196,9 +181,7 @@ describe('btcpay-keys link handle, when no key can be made', () => {
       const requester = startRequesterProcess(cli.home, cli.sandbox.url, [
         VIEW,
       ]);
-      const run = await runCli(cli.home, [
-        'link',
-        'handle',
+      const run = await handle(
         await requester.link,
         '--yes',
         '--method',
@@ -206,7 +189,7 @@ describe('btcpay-keys link handle, when no key can be made', () => {
         '--no-browser',
         '--timeout',
         '1',
-      ]);
+      );
       expect(run.code, run.stderr).toBe(6);
       expect(run.stdout + run.stderr).toMatch(/api-keys\/authorize\?/);
       const { answer } = await requester.done;
