@@ -36,7 +36,14 @@ export function runInTerminal(
   options: { answers?: TypedAnswer[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TerminalRun> {
   const bin = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
-  const command = [process.execPath, bin, ...args].map(shellQuote).join(' ');
+  // `script` runs the command through $SHELL, or /bin/sh when SHELL is unset
+  // (as under CI). dash does not exec a lone command, so without `exec` a
+  // shell would share the terminal's process group and die of Ctrl+C's
+  // SIGINT itself, and `script` would report its 130 instead of our code.
+  const command = [
+    'exec',
+    ...[process.execPath, bin, ...args].map(shellQuote),
+  ].join(' ');
   const pending = [...(options.answers ?? [])];
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
