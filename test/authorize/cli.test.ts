@@ -12,6 +12,7 @@ import {
 } from '../cli/run-cli';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { launchChromium, playMerchant } from './browser';
+import { scriptArgs } from '../cli/terminal';
 
 // `btcpay-keys authorize` as a script runs it: a real child process without
 // a terminal, the URL read from its stdout, Chromium playing the merchant,
@@ -77,15 +78,11 @@ function startCli(
   const argv = [BIN, 'authorize', '--server', sandbox.url, ...args];
   const env = { ...process.env, BTCPAY_KEYS_HOME: home };
   const child = answers
-    ? spawn(
-        'script',
-        ['-qec', [process.execPath, ...argv].map(quote).join(' '), '/dev/null'],
-        {
-          cwd: PROJECT_ROOT,
-          env,
-          stdio: ['pipe', 'pipe', 'pipe'],
-        },
-      )
+    ? spawn('script', scriptArgs([process.execPath, ...argv]), {
+        cwd: PROJECT_ROOT,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
     : spawn(process.execPath, argv, {
         cwd: PROJECT_ROOT,
         env,
@@ -126,10 +123,6 @@ function startCli(
       void exit.then(() => reject(new Error(`btcpay-keys exited: ${stderr}`)));
     });
   return { line, exit, interrupt: () => child.kill('SIGINT') };
-}
-
-function quote(value: string): string {
-  return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 const approve = (url: string) =>

@@ -26,6 +26,17 @@ function shellQuote(value: string): string {
 }
 
 /**
+ * The arguments that make util-linux `script` run `argv` on a fresh
+ * pseudo-terminal. `script` runs the command through $SHELL, or /bin/sh when
+ * SHELL is unset (as under CI); dash does not exec a lone command, so without
+ * `exec` the shell would share the terminal's process group, die of Ctrl+C's
+ * SIGINT itself, and `script` would report its 130 instead of our code.
+ */
+export function scriptArgs(argv: string[]): string[] {
+  return ['-qec', ['exec', ...argv.map(shellQuote)].join(' '), '/dev/null'];
+}
+
+/**
  * Runs `btcpay-keys` on a real pseudo-terminal through util-linux `script`,
  * typing each answer only after its prompt appeared, so prompts, echo and
  * colour behave as they do for a person at a terminal.
@@ -36,21 +47,17 @@ export function runInTerminal(
   options: { answers?: TypedAnswer[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TerminalRun> {
   const bin = path.join(PROJECT_ROOT, 'bin', 'btcpay-keys.mjs');
-  // `script` runs the command through $SHELL, or /bin/sh when SHELL is unset
-  // (as under CI). dash does not exec a lone command, so without `exec` a
-  // shell would share the terminal's process group and die of Ctrl+C's
-  // SIGINT itself, and `script` would report its 130 instead of our code.
-  const command = [
-    'exec',
-    ...[process.execPath, bin, ...args].map(shellQuote),
-  ].join(' ');
   const pending = [...(options.answers ?? [])];
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, BTCPAY_KEYS_HOME: home, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'script',
+      scriptArgs([process.execPath, bin, ...args]),
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, BTCPAY_KEYS_HOME: home, ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let screen = '';
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
