@@ -16,6 +16,16 @@ export class CommandFailure extends Error {
   }
 }
 
+/**
+ * A command that ended because the user said no or cancelled a question:
+ * exit 6, said in plain words rather than as an error.
+ */
+export class UserDeclined extends CommandFailure {
+  constructor(message: string) {
+    super(ExitCode.cancelled, message, null);
+  }
+}
+
 /** The failure for a destructive command run without a terminal or --yes. */
 export function confirmationNeeded(what: string): CommandFailure {
   return new CommandFailure(

@@ -1,5 +1,5 @@
 import { ExitCode, type CliContext } from './context';
-import { CommandFailure, confirmationNeeded } from './failure';
+import { CommandFailure, UserDeclined, confirmationNeeded } from './failure';
 
 /**
  * Where passwords and keys come from: a terminal prompt that does not echo,
@@ -157,5 +157,5 @@ function requireTerminal(
 }
 
 function cancelled(): CommandFailure {
-  return new CommandFailure(ExitCode.cancelled, 'Cancelled; nothing changed.');
+  return new UserDeclined('Cancelled; nothing changed.');
 }

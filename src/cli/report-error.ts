@@ -14,7 +14,7 @@ import {
   VaultError,
 } from '../vault';
 import { ExitCode, type CliContext } from './context';
-import { CommandFailure } from './failure';
+import { CommandFailure, UserDeclined } from './failure';
 import { note, paint } from './output';
 
 /** Basic-auth refusals: each one cost an attempt BTCPay counts. */
@@ -36,6 +36,14 @@ export function reportError(context: CliContext, error: unknown): ExitCode {
   if (error instanceof CommanderError) {
     // Commander has already printed its own usage message.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof UserDeclined) {
+    context.logger.info(
+      { exitCode: error.exitCode },
+      'command ended by the user',
+    );
+    note(context, error.message);
+    return error.exitCode;
   }
   const { code, message, nextStep } = describeError(error);
   context.logger.warn(

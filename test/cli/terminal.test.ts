@@ -99,6 +99,9 @@ describe('btcpay-keys on a terminal', () => {
         { answers: [{ after: /\[y\/N\]/, send: 'n\r' }] },
       );
       expect(declined.code).toBe(6);
+      // The user's own "no" is said plainly, not as an error.
+      expect(declined.screen).toMatch(/^Cancelled; nothing changed\.\r?$/m);
+      expect(declined.screen).not.toContain('Error:');
       expect(await listedIds()).toContain(id);
 
       const confirmed = await runInTerminal(

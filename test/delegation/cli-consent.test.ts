@@ -115,6 +115,10 @@ describe('btcpay-keys link handle on a terminal', () => {
         answers: [{ after: /Give this app a key\? \[y\/N\] $/, send: 'n\r' }],
       });
       expect(run.code).toBe(6);
+      expect(run.screen).toMatch(
+        /^Refused; the app was told \(access_denied\)\.\r?$/m,
+      );
+      expect(run.screen).not.toContain('Error:');
       expect((await requester.done).answer).toMatchObject({
         error: 'access_denied',
       });

@@ -9,7 +9,7 @@ import {
 import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
 import type { AuthorizeControls, MintChoice } from '../../delegation/obtain';
 import { ExitCode, type CliContext } from '../context';
-import { CommandFailure } from '../failure';
+import { CommandFailure, UserDeclined } from '../failure';
 import { note, printJson, say } from '../output';
 import { isCancelled, promptYesNo } from '../prompt';
 import { inCommandLineWords } from '../report-error';
@@ -267,11 +267,7 @@ function reportOutcome(
 ): void {
   if (options.json) printJson(context, outcome);
   if (outcome.status === 'denied') {
-    throw new CommandFailure(
-      ExitCode.cancelled,
-      'Refused; the app was told (access_denied).',
-      null,
-    );
+    throw new UserDeclined('Refused; the app was told (access_denied).');
   }
   if (outcome.status === 'failed') {
     throw new CommandFailure(
