@@ -73,7 +73,8 @@ describe('ServersScreen changes', () => {
     expect(callsTo(fake, 'updateServer')).toEqual([
       { serverId: 's1', name: 'Flagship' },
     ]);
-    expect(callsTo(fake, 'listServers')).toHaveLength(2);
+    // The dialog closes before the list is read again.
+    await waitFor(() => expect(callsTo(fake, 'listServers')).toHaveLength(2));
   });
 
   it('asks before removing a server and removes it through the core', async () => {
