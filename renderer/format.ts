@@ -8,6 +8,7 @@ export const RISK_NAMES: Record<RiskClass, string> = {
   'server-admin': 'Server admin',
   'moves-funds': 'Moves funds',
   'changes-settings': 'Changes settings',
+  'unknown-effect': 'Unknown effect',
   'all-stores': 'All stores',
   'read-only': 'Read-only',
 };
@@ -21,6 +22,7 @@ export const RISK_LEVEL: Record<
   'server-admin': 'critical',
   'moves-funds': 'high',
   'changes-settings': 'medium',
+  'unknown-effect': 'medium',
   'all-stores': 'medium',
   'read-only': 'low',
 };

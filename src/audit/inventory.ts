@@ -5,7 +5,12 @@ import {
 } from '../permissions';
 import type { KeyOrigin, KeyRecord } from '../vault/schema';
 import type { InventoryEntry, PermissionInWords } from './report-schema';
-import { daysSince, isManagerKey, type RuleContext } from './rules';
+import {
+  daysSince,
+  isManagerKey,
+  keyRiskClasses,
+  type RuleContext,
+} from './rules';
 
 /**
  * The inventory: every stored key described in words, without its secret,
@@ -15,7 +20,7 @@ import { daysSince, isManagerKey, type RuleContext } from './rules';
 /** One inventory line per key, revoked keys included (with `revokedAt`). */
 export function buildInventory(
   keys: readonly KeyRecord[],
-  ctx: Pick<RuleContext, 'serversById' | 'now' | 'risksOf'>,
+  ctx: Pick<RuleContext, 'serversById' | 'now'>,
 ): InventoryEntry[] {
   const { serversById, now } = ctx;
   // Words per server: a server's plugin policies are known only there.
@@ -41,7 +46,7 @@ export function buildInventory(
     permissions: key.grantedPermissions.map((permission) =>
       wordsFor(key.serverId, permission),
     ),
-    riskClasses: ctx.risksOf(key.grantedPermissions),
+    riskClasses: keyRiskClasses(key, serversById),
     isManager: isManagerKey(key, serversById),
     createdAt: key.createdAt,
     ageDays: daysSince(key.createdAt, now),

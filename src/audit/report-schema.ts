@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RISK_CLASSES } from '../permissions/risk';
 
 /**
  * The shape of an audit report, version 2. The JSON report is exactly this
@@ -49,14 +50,7 @@ export const RuleId = z.enum(RULE_IDS);
 export type RuleId = z.infer<typeof RuleId>;
 
 /** The risk classes a key's permissions fall into, worst first. */
-export const RISK_CLASSES = [
-  'unrestricted',
-  'server-admin',
-  'moves-funds',
-  'changes-settings',
-  'all-stores',
-  'read-only',
-] as const;
+export { RISK_CLASSES };
 export const RiskClass = z.enum(RISK_CLASSES);
 export type RiskClass = z.infer<typeof RiskClass>;
 

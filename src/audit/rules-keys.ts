@@ -5,6 +5,7 @@ import {
   daysSince,
   isManagerKey,
   keyName,
+  keyRiskClasses,
   serverName,
   type DraftFinding,
   type RuleContext,
@@ -120,7 +121,7 @@ function capabilityRules(
   ctx: RuleContext,
 ): (keyof typeof CAPABILITIES)[] {
   const enabled = (rule: RuleId) => !ctx.config.disabledRules.includes(rule);
-  const classes = ctx.risksOf(key.grantedPermissions);
+  const classes = keyRiskClasses(key, ctx.serversById);
 
   if (isManagerKey(key, ctx.serversById) && enabled('manager-key')) {
     return ['manager-key'];

@@ -1,4 +1,4 @@
-import { riskClasses } from '../permissions';
+import { cachedRiskClasses, permissionModelForServer } from '../permissions';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
 import type { ResolvedAuditConfig } from './config';
 import {
@@ -26,25 +26,20 @@ export interface RuleContext {
   now: Date;
   config: ResolvedAuditConfig;
   serversById: ReadonlyMap<string, ServerRecord>;
-  /** The risk classes of a permission list, computed once per list. */
-  risksOf: (permissions: readonly string[]) => RiskClass[];
 }
 
 /**
- * `riskClasses`, remembered per distinct permission list: a vault holds
- * many keys with the same permissions, and the expansion is not free.
+ * The risk classes of a key's permissions, judged by its server's own list
+ * of permissions when one is stored, as the app's screens judge them.
  */
-export function memoizedRiskClasses(): RuleContext['risksOf'] {
-  const known = new Map<string, RiskClass[]>();
-  return (permissions) => {
-    const id = permissions.join('\n');
-    let risks = known.get(id);
-    if (risks === undefined) {
-      risks = riskClasses(permissions);
-      known.set(id, risks);
-    }
-    return risks;
-  };
+export function keyRiskClasses(
+  key: KeyRecord,
+  serversById: ReadonlyMap<string, ServerRecord>,
+): RiskClass[] {
+  return cachedRiskClasses(
+    key.grantedPermissions,
+    permissionModelForServer(serversById.get(key.serverId)),
+  );
 }
 
 /** How urgent each rule is unless audit.json says otherwise. */

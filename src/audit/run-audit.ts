@@ -15,7 +15,6 @@ import {
 } from './report-schema';
 import {
   finalizeFindings,
-  memoizedRiskClasses,
   severityOverrides,
   type DraftFinding,
   type RuleContext,
@@ -58,12 +57,7 @@ export function runAudit(inputs: AuditInputs): AuditReport {
   const { metadata, now } = inputs;
   const config = resolveAuditConfig(inputs.config, metadata.settings);
   const serversById = new Map(metadata.servers.map((s) => [s.id, s]));
-  const ctx: RuleContext = {
-    now,
-    config,
-    serversById,
-    risksOf: memoizedRiskClasses(),
-  };
+  const ctx: RuleContext = { now, config, serversById };
   const activeKeys = metadata.keys.filter((key) => key.revokedAt === null);
 
   const drafts: DraftFinding[] = [

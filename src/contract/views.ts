@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RISK_CLASSES } from '../permissions/risk';
 import { MintMethod, Settings, VerificationResult } from '../vault/schema';
 
 /**
@@ -25,14 +26,7 @@ export const ServerView = z.object({
 export type ServerView = z.infer<typeof ServerView>;
 
 /** The risk classes a permission set can fall into, worst first. */
-export const RiskClass = z.enum([
-  'unrestricted',
-  'server-admin',
-  'moves-funds',
-  'changes-settings',
-  'all-stores',
-  'read-only',
-]);
+export const RiskClass = z.enum(RISK_CLASSES);
 export type RiskClass = z.infer<typeof RiskClass>;
 
 /** Where a key came from, flattened for lists and filters. */

@@ -72,6 +72,7 @@ export {
 export {
   RISK_CLASSES,
   RISK_LABELS,
+  cachedRiskClasses,
   riskClasses,
   type PolicyRisk,
   type RiskClass,

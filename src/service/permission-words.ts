@@ -1,9 +1,4 @@
-import type {
-  PermissionLine,
-  PolicyView,
-  PresetView,
-  RiskClass,
-} from '../contract';
+import type { PermissionLine, PolicyView, PresetView } from '../contract';
 import { impliedPolicies } from '../permissions/hierarchy';
 import {
   CATALOGUE_MODEL,
@@ -12,45 +7,12 @@ import {
 } from '../permissions/model';
 import { parsePermission, policyKind } from '../permissions/parse';
 import { PRESETS } from '../permissions/presets';
-import { riskClasses } from '../permissions/risk';
+import { cachedRiskClasses } from '../permissions/risk';
 
 /**
  * Puts permissions into the plain words the inspector, the picker and the
  * consent screen show, using the permission model of the core.
  */
-
-/** Distinct permission lists whose risks are remembered; a vault has few. */
-const RISK_CACHE_LIMIT = 2_000;
-// Per model: a server with plugins can give the same list other risks.
-const knownRisks = new WeakMap<
-  PermissionModel,
-  Map<string, readonly RiskClass[]>
->();
-
-/**
- * The risk classes of a set of permissions, worst first, under the model of
- * the key's server (the catalogue by default). Remembered per distinct list:
- * thousands of keys share a handful of lists, and expanding each key's list
- * again made listing 10,000 keys cost twice its parsing.
- */
-export function risksOf(
-  permissions: readonly string[],
-  model: PermissionModel = CATALOGUE_MODEL,
-): RiskClass[] {
-  let remembered = knownRisks.get(model);
-  if (remembered === undefined) {
-    remembered = new Map();
-    knownRisks.set(model, remembered);
-  }
-  const id = permissions.join('\n');
-  let risks = remembered.get(id);
-  if (risks === undefined) {
-    if (remembered.size >= RISK_CACHE_LIMIT) remembered.clear();
-    risks = riskClasses(permissions, model);
-    remembered.set(id, risks);
-  }
-  return [...risks];
-}
 
 function kindOf(
   policy: string,
@@ -101,7 +63,7 @@ export function permissionLine(
     implies: impliedPolicies(policy, model).map(
       (implied) => definitionOf(implied, model)?.title ?? implied,
     ),
-    risks: parsed.ok ? risksOf([permission], model) : [],
+    risks: parsed.ok ? cachedRiskClasses([permission], model) : [],
     status,
     unknown: definition === undefined,
   };
@@ -137,7 +99,7 @@ export function policyViews(): PolicyView[] {
     title: definition.title,
     description: definition.description,
     kind: kindOf(definition.policy),
-    risks: risksOf([definition.policy]),
+    risks: cachedRiskClasses([definition.policy]),
   }));
 }
 

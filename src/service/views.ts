@@ -1,8 +1,8 @@
 import type { KeyView, OriginView, ServerView } from '../contract';
 import { isInsecureServer } from '../greenfield/base-url';
+import { cachedRiskClasses } from '../permissions/risk';
 import { permissionModelForServer } from '../permissions/server-model';
 import type { KeyRecord, ServerRecord } from '../vault/schema';
-import { risksOf } from './permission-words';
 
 /**
  * Builds the UI's views from vault records. Records never carry secrets, and
@@ -90,7 +90,7 @@ export function keyView(
         }
       : null,
     revokedAt: key.revokedAt,
-    risks: risksOf(
+    risks: cachedRiskClasses(
       key.grantedPermissions,
       permissionModelForServer(serversById.get(key.serverId)),
     ),

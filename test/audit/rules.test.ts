@@ -6,7 +6,7 @@ import {
   type RuleId,
 } from '../../src/audit';
 import type { EventLogVerification } from '../../src/vault/event-log';
-import type { KeyRecord } from '../../src/vault/schema';
+import type { KeyRecord, ServerRecord } from '../../src/vault/schema';
 import { cleanKey, daysAgo, metadataOf, NOW, server } from './fixtures';
 
 const LOG_OK: EventLogVerification = { ok: true, count: 3 };
@@ -437,5 +437,50 @@ describe('audit summary', () => {
     expect(summary.byRiskClass['server-admin']).toBe(3);
     expect(summary.byRiskClass['all-stores']).toBe(3);
     expect(report.config.eventCount).toBe(2);
+  });
+});
+
+describe('audit risk classes', () => {
+  const PLUGIN = 'btcpay.plugin.store.payouts.canmovefunds';
+  const held = [`${PLUGIN}:Store1`, 'btcpay.store.canviewinvoices:Store1'];
+
+  function riskOfKeyOn(listed: ServerRecord['permissionListing']): string[] {
+    const key = cleanKey('k-plugin', {
+      grantedPermissions: held,
+      lastVerification: {
+        at: daysAgo(1),
+        result: 'valid',
+        permissions: held,
+        message: null,
+      },
+    });
+    const report = runAudit({
+      metadata: metadataOf([server({ permissionListing: listed })], [key]),
+      eventCount: 1,
+      logVerification: LOG_OK,
+      config: {},
+      now: NOW,
+      keychainAccounts: [key.id],
+    });
+    return report.inventory[0]?.riskClasses ?? [];
+  }
+
+  it('does not call a key read-only when the built-in list cannot tell what one of its policies allows', () => {
+    const risks = riskOfKeyOn(undefined);
+    expect(risks).toEqual(['unknown-effect']);
+  });
+
+  it('judges a plugin policy by the list the server published, as the app does', () => {
+    const listed = [
+      { name: PLUGIN, included: [] },
+      { name: 'btcpay.store.canviewinvoices', included: [] },
+    ];
+    // A plugin's policy that does not just view is taken to change things.
+    expect(riskOfKeyOn(listed)).toEqual(['changes-settings']);
+  });
+
+  it('counts a policy the server’s own list lacks for nothing', () => {
+    const listed = [{ name: 'btcpay.store.canviewinvoices', included: [] }];
+    expect(riskOfKeyOn(listed)).toEqual(['read-only']);
   });
 });

@@ -1,6 +1,5 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { memoizedRiskClasses } from '../../src/audit/rules';
 import { buildInventory } from '../../src/audit/inventory';
 import { runAuthorizeFlow } from '../../src/authorize';
 import { adoptOrphanedKeys } from '../../src/keys/adopt';
@@ -122,7 +121,6 @@ describe('a server that defines plugin policies', () => {
     const inventory = buildInventory(metadata.keys, {
       serversById: new Map(metadata.servers.map((s) => [s.id, s])),
       now: new Date(),
-      risksOf: memoizedRiskClasses(),
     });
     const entry = inventory.find((line) => line.keyId === keyId);
     expect(entry?.permissions[0]?.title).toBe(PLUGIN_TOOLS);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOGUE,
+  createPermissionModel,
   policyKind,
   RISK_CLASSES,
   RISK_LABELS,
@@ -80,10 +81,31 @@ describe('riskClasses', () => {
     expect(riskClasses([])).toEqual([]);
   });
 
-  it('ignores permissions that grant nothing', () => {
-    expect(riskClasses([`${S}nosuchpolicy`, `${S}canviewinvoices:S1`])).toEqual(
-      ['read-only'],
+  it('never calls a key read-only when the built-in list cannot tell what one of its policies allows', () => {
+    // A third-party plugin can define btcpay.plugin.* policies on 2.3.6+.
+    const plugin = 'btcpay.plugin.store.payouts.canmovefunds:S1';
+    expect(riskClasses([plugin, `${S}canviewinvoices:S1`])).toEqual([
+      'unknown-effect',
+    ]);
+    expect(riskClasses([`${S}nosuchpolicy`])).toEqual(['unknown-effect']);
+  });
+
+  it('ignores a policy the server’s own list lacks: there it grants nothing', () => {
+    const server = createPermissionModel([
+      { name: `${S}canviewinvoices`, included: [] },
+    ]);
+    expect(
+      riskClasses([`${S}nosuchpolicy`, `${S}canviewinvoices:S1`], server),
+    ).toEqual(['read-only']);
+  });
+
+  it('adds no unknown effect to an unrestricted key, which already has them all', () => {
+    expect(riskClasses(['unrestricted', `${S}nosuchpolicy`])).not.toContain(
+      'unknown-effect',
     );
+  });
+
+  it('ignores text that is not a permission: BTCPay refuses to store it', () => {
     expect(riskClasses(['not a permission'])).toEqual([]);
   });
 
