@@ -379,20 +379,38 @@ export async function markRevoked(
   requireKeyIn(await readMetadata(context.home), id);
   await (await context.secrets()).delete(id);
   const revokedAt = new Date().toISOString();
-  const updated = await updateMetadata(context.home, (draft) => {
-    const key = requireKeyIn(draft, id);
-    key.revokedAt ??= revokedAt;
-    key.isManager = false;
-    forgetKeyReferences(draft, id);
-    return KeyRecord.parse(key);
+  // The check, the mark and its log entry under one lock: another process
+  // may have revoked the same key since the caller read the record, and
+  // then it, not this one, revoked it.
+  return withVaultLock(context.home, async () => {
+    const updated = await updateMetadata(context.home, (draft) => {
+      const key = requireKeyIn(draft, id);
+      if (key.revokedAt !== null) throw revokedMeanwhile(key);
+      key.revokedAt = revokedAt;
+      key.isManager = false;
+      forgetKeyReferences(draft, id);
+      return KeyRecord.parse(key);
+    });
+    await context.log({
+      action: 'key.revoked',
+      serverId: updated.serverId,
+      keyId: id,
+      fingerprint: updated.fingerprint,
+    });
+    return updated;
   });
-  await context.log({
-    action: 'key.revoked',
-    serverId: updated.serverId,
-    keyId: id,
-    fingerprint: updated.fingerprint,
-  });
-  return updated;
+}
+
+function revokedMeanwhile(key: KeyRecord): VaultError {
+  return new VaultError(
+    'key-revoked',
+    `"${key.label}" (${key.id}) was already revoked here on ` +
+      `${key.revokedAt}, by another BTCPay Key Manager window or command ` +
+      'at the same time; nothing more changed.',
+    'Nothing to do: the key no longer works. Its record stays for the ' +
+      `audit trail; \`btcpay-keys key delete ${key.id} --local-only\` ` +
+      'forgets it here.',
+  );
 }
 
 /** Deletes a key from this machine: keychain first, then metadata. */

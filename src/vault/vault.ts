@@ -93,7 +93,7 @@ export interface Vault {
   recordVerifications(
     records: readonly VerificationRecord[],
   ): Promise<KeyRecord[]>;
-  /** Keeps the record (revokedAt set), drops the secret. */
+  /** Keeps the record (revokedAt set), drops the secret; once only. */
   markRevoked(id: string): Promise<KeyRecord>;
   /** Removes the key from the keychain and the metadata. */
   deleteKey(id: string): Promise<void>;
