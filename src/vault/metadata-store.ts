@@ -9,11 +9,25 @@ import {
   type Migration,
 } from './migrations';
 import { vaultFiles } from './paths';
-import { MetadataDocument, emptyMetadata } from './schema';
+import { MetadataDocument } from './schema';
+import { startingMetadata } from './set-aside-records';
 
 /** Why the metadata file could not be used. */
 export type MetadataProblem =
-  'unreadable' | 'invalid-json' | 'invalid-schema' | 'newer-version';
+  | 'unreadable'
+  | 'not-a-file'
+  | 'invalid-json'
+  | 'invalid-schema'
+  | 'newer-version';
+
+/** Problems that leave the file where it is instead of setting it aside. */
+function leftInPlace(problem: MetadataProblem): boolean {
+  return (
+    problem === 'unreadable' ||
+    problem === 'not-a-file' ||
+    problem === 'newer-version'
+  );
+}
 
 /**
  * The metadata file cannot be used. `setAsideAs` is where a damaged file
@@ -64,6 +78,15 @@ function describe(
         'a newer one.',
     };
   }
+  if (problem === 'not-a-file') {
+    return {
+      message: `${what} It was left as it is.`,
+      nextStep:
+        'Move or rename it, and BTCPay Key Manager starts again with empty ' +
+        'metadata; `btcpay-keys reconcile` then lists the API keys still in ' +
+        'the keychain.',
+    };
+  }
   return {
     message: `${what} The file was left as it is.`,
     nextStep:
@@ -92,12 +115,7 @@ export async function readMetadata(
 ): Promise<MetadataDocument> {
   const loaded = await sharedLoad(home, options);
   if (loaded.ok) return loaded.document;
-  if (
-    loaded.error.problem === 'unreadable' ||
-    loaded.error.problem === 'newer-version'
-  ) {
-    throw loaded.error;
-  }
+  if (leftInPlace(loaded.error.problem)) throw loaded.error;
   // Set aside under the lock, after a second look: another process may
   // have replaced the file in the meantime.
   return withVaultLock(home, () => loadOrSetAside(home, options));
@@ -226,9 +244,7 @@ async function loadOrSetAside(
   const loaded = await loadMetadata(home, options);
   if (loaded.ok) return loaded.document;
   const { file, problem, reason } = loaded.error;
-  if (problem === 'unreadable' || problem === 'newer-version') {
-    throw loaded.error;
-  }
+  if (leftInPlace(problem)) throw loaded.error;
   throw new MetadataError(file, problem, reason, await setAside(file));
 }
 
@@ -271,7 +287,10 @@ async function loadMetadata(
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: true, document: emptyMetadata() };
+    if (code === 'ENOENT') {
+      return { ok: true, document: await startingMetadata(home) };
+    }
+    if (code === 'EISDIR') return fail('not-a-file', 'it is a folder');
     return fail(
       'unreadable',
       `it could not be read (${code ?? String(error)})`,
@@ -280,7 +299,8 @@ async function loadMetadata(
 
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // An editor may have saved it with a UTF-8 byte-order mark.
+    raw = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     return fail(
       'invalid-json',

@@ -166,6 +166,35 @@ describe('readMetadata', () => {
     expect(await readFile(file, 'utf8')).toBe(newer);
   });
 
+  it('reads a file an editor saved with a UTF-8 byte-order mark', async () => {
+    await updateMetadata(home, (draft) => {
+      draft.servers.push(server('shop-bom'));
+    });
+    const file = vaultFiles(home).metadata;
+    await writeFile(file, `\uFEFF${await readFile(file, 'utf8')}`);
+
+    expect((await readMetadata(home)).servers[0]?.name).toBe('shop-bom');
+    expect(await readdir(home)).not.toContainEqual(
+      expect.stringMatching(/unreadable/),
+    );
+  });
+
+  it('leaves a folder in the file’s place alone and says to move it', async () => {
+    const file = vaultFiles(home).metadata;
+    await mkdir(file);
+
+    const error = (await readMetadata(home).catch(
+      (e: unknown) => e,
+    )) as MetadataError;
+
+    expect(error.problem).toBe('not-a-file');
+    expect(error.setAsideAs).toBeNull();
+    expect(error.message).toContain('it is a folder');
+    expect(error.nextStep).toMatch(/^Move or rename it/);
+    expect(error.nextStep).not.toContain('chmod');
+    expect(await readdir(home)).toContain('metadata.json');
+  });
+
   it('upgrades an older document through the migration table', async () => {
     // A made-up version 0 that kept servers in a map keyed by URL.
     const fromV0: Migration = (document) => ({
