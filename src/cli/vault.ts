@@ -1,10 +1,21 @@
 import { createGreenfieldClient } from '../greenfield';
 import type { ServerCallOptions } from '../keys';
-import { openVault, type Vault } from '../vault';
+import { onVaultLockWait, openVault, type Vault } from '../vault';
 import type { CliContext } from './context';
+import { note } from './output';
 
 /** Opens the vault in the command line's data folder with its logger. */
 export async function openCliVault(context: CliContext): Promise<Vault> {
+  let told = false;
+  onVaultLockWait(context.home, () => {
+    if (told) return;
+    told = true;
+    note(
+      context,
+      'Waiting for another BTCPay Key Manager window or command to finish ' +
+        `with ${context.home}…`,
+    );
+  });
   return openVault({ home: context.home, logger: context.logger });
 }
 

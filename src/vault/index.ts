@@ -55,5 +55,5 @@ export {
   type KnownEventAction,
   type VaultEvent,
 } from './event-log';
-export { VaultBusyError, withVaultLock } from './lock';
+export { onVaultLockWait, VaultBusyError, withVaultLock } from './lock';
 export * from './schema';

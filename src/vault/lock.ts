@@ -35,6 +35,21 @@ const RETRIES = {
   randomize: true,
 };
 
+/** How long a wait for another process's lock goes untold. */
+const WAIT_NOTICE_AFTER_MS = 1_000;
+
+/** Who is told, per data folder, that this process waits for its lock. */
+const waitListeners = new Map<string, () => void>();
+
+/**
+ * Calls `listener` whenever this process has waited about a second for
+ * another process's lock on `home`, so a command can say why it seems to
+ * hang. Replaces an earlier listener for the same folder.
+ */
+export function onVaultLockWait(home: string, listener: () => void): void {
+  waitListeners.set(home, listener);
+}
+
 /** Same-process callers queue here first: the file lock is not reentrant. */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -80,22 +95,35 @@ async function lockedRun<T>(home: string, task: () => Promise<T>): Promise<T> {
   await ensureHome(home);
   const files = vaultFiles(home);
   let compromised = null as Error | null;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(files.metadata, {
+  const attempt = (retries: typeof RETRIES | 0) =>
+    lockfile.lock(files.metadata, {
       lockfilePath: files.lock,
       realpath: false,
       stale: STALE_AFTER_MS,
-      retries: RETRIES,
+      retries,
       onCompromised: (error) => {
         compromised = error;
       },
     });
+  const isLocked = (error: unknown) =>
+    (error as NodeJS.ErrnoException).code === 'ELOCKED';
+  let release: () => Promise<void>;
+  try {
+    release = await attempt(0);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new VaultBusyError(home);
+    if (!isLocked(error)) throw error;
+    const notice = setTimeout(
+      () => waitListeners.get(home)?.(),
+      WAIT_NOTICE_AFTER_MS,
+    );
+    try {
+      release = await attempt(RETRIES);
+    } catch (again) {
+      if (isLocked(again)) throw new VaultBusyError(home);
+      throw again;
+    } finally {
+      clearTimeout(notice);
     }
-    throw error;
   }
 
   let result: T;
