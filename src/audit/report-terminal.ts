@@ -1,9 +1,9 @@
+import { printable } from '../display/printable';
 import type { AuditReport, Severity } from './report-schema';
 import {
   countsInWords,
   lastCheckInWords,
   permissionsInWords,
-  printable,
   RISK_CLASS_WORDS,
   risksInWords,
   settingsInWords,

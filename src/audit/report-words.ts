@@ -101,12 +101,3 @@ export function subjectOf(
   }
   return 'whole vault';
 }
-
-/**
- * Removes control characters: labels and app names come from outside
- * (a delegating app names itself) and must not drive the terminal.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}

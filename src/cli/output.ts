@@ -1,4 +1,7 @@
+import { printable } from '../display/printable';
 import type { CliContext } from './context';
+
+export { printable };
 
 /**
  * How commands write: plain lines for people, JSON for scripts, colour only
@@ -38,19 +41,43 @@ export function printJson(context: CliContext, value: unknown): void {
   context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Lays out rows as aligned columns, the header in bold. */
+/** The widest a table cell gets; longer text ends in an ellipsis. */
+const MAX_CELL = 60;
+
+/**
+ * Lays out rows as aligned columns, the header in bold. Each cell is made
+ * printable and cut to a readable width, so a label from a server can neither
+ * drive the terminal nor stretch the table.
+ */
 export function table(
   context: CliContext,
   header: string[],
   rows: string[][],
 ): string[] {
+  const cells = rows.map((row) => row.map((cell) => clip(printable(cell))));
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+    Math.max(title.length, ...cells.map((row) => width(row[column] ?? ''))),
   );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+  const line = (row: string[]): string =>
+    row
+      .map((cell, column) => pad(cell, widths[column] ?? 0))
       .join('  ')
       .trimEnd();
-  return [paint(context, 'bold', line(header)), ...rows.map(line)];
+  return [paint(context, 'bold', line(header)), ...cells.map(line)];
+}
+
+// Counted in code points, so a cut never splits an emoji's surrogate pair.
+function width(text: string): number {
+  return Array.from(text).length;
+}
+
+function pad(text: string, columns: number): string {
+  return text + ' '.repeat(Math.max(columns - width(text), 0));
+}
+
+function clip(text: string): string {
+  const characters = Array.from(text);
+  return characters.length <= MAX_CELL
+    ? text
+    : `${characters.slice(0, MAX_CELL - 1).join('')}…`;
 }

@@ -15,7 +15,7 @@ import {
 } from '../vault';
 import { ExitCode, type CliContext } from './context';
 import { CommandFailure, UserDeclined } from './failure';
-import { note, paint } from './output';
+import { note, paint, printable } from './output';
 
 /** Basic-auth refusals: each one cost an attempt BTCPay counts. */
 const BASIC_REFUSALS: GreenfieldErrorKind[] = [
@@ -42,7 +42,7 @@ export function reportError(context: CliContext, error: unknown): ExitCode {
       { exitCode: error.exitCode },
       'command ended by the user',
     );
-    note(context, error.message);
+    note(context, printable(error.message));
     return error.exitCode;
   }
   const { code, message, nextStep } = describeError(error);
@@ -50,8 +50,11 @@ export function reportError(context: CliContext, error: unknown): ExitCode {
     { exitCode: code, error: errorSummary(error) },
     'command ended with an error',
   );
-  note(context, `${paint(context, 'red', 'Error:')} ${message}`);
-  if (nextStep) note(context, `${paint(context, 'bold', 'Next:')} ${nextStep}`);
+  // Messages quote labels and server answers: none may drive the terminal.
+  note(context, `${paint(context, 'red', 'Error:')} ${printable(message)}`);
+  if (nextStep) {
+    note(context, `${paint(context, 'bold', 'Next:')} ${printable(nextStep)}`);
+  }
   return code;
 }
 

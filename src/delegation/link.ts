@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HIDDEN_CHARACTERS } from '../display/printable';
 import { normalizeBaseUrl } from '../greenfield/base-url';
 import { parsePermission, unknownPolicies } from '../permissions';
 import { LINK_LIMITS, LINK_RULE_NEXT_STEPS, type LinkRule } from './link-rules';
@@ -256,11 +257,6 @@ function readRedirect(params: Params): LoopbackRedirect | null {
   if (!check.ok) throw new Refused(check.rule, check.message);
   return check.redirect;
 }
-
-// Control characters could forge extra lines on the consent screen; bidi
-// overrides, isolates and other invisible format characters (U+202E and
-// kin, zero-width joiners, line separators) can make a name read as another.
-const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 function limited(
   params: Params,

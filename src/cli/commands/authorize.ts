@@ -13,7 +13,7 @@ import type { Vault } from '../../vault';
 import type { KeyRecord } from '../../vault/schema';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
-import { note, paint, printJson, say } from '../output';
+import { note, paint, printable, printJson, say } from '../output';
 import { promptYesNo } from '../prompt';
 import { collectRepeated } from '../repeated-option';
 import { openCliVault } from '../vault';
@@ -119,7 +119,7 @@ async function authorizeCommand(
       onRefusedKey: (refusal) =>
         note(
           context,
-          `${paint(context, 'yellow', 'Refused:')} ${refusal.message} ` +
+          `${paint(context, 'yellow', 'Refused:')} ${printable(refusal.message)} ` +
             'Still waiting for a key the server confirms…',
         ),
       onAuthorizeUrl: (url, state) =>
@@ -156,7 +156,10 @@ function checkedPermissions(options: AuthorizeOptions): string[] {
 
 function printWarnings(context: CliContext, warnings: FlowWarning[]): void {
   for (const warning of warnings) {
-    note(context, `${paint(context, 'yellow', 'Warning:')} ${warning.message}`);
+    note(
+      context,
+      `${paint(context, 'yellow', 'Warning:')} ${printable(warning.message)}`,
+    );
   }
 }
 
@@ -192,7 +195,10 @@ function failWith(
 ): never {
   if (options.json) printJson(context, failure);
   if (failure.serverVersion) {
-    note(context, `Server version: BTCPay Server ${failure.serverVersion}`);
+    note(
+      context,
+      printable(`Server version: BTCPay Server ${failure.serverVersion}`),
+    );
   }
   throw new CommandFailure(
     exitCodeFor(failure),
@@ -227,8 +233,11 @@ async function reportStored(
   const { key } = result;
   say(
     context,
-    `${paint(context, 'green', 'Stored')} "${key.label}" as ${key.id} ` +
-      `(${key.fingerprint}) for ${result.server.baseUrl}.`,
+    `${paint(context, 'green', 'Stored')} ` +
+      printable(
+        `"${key.label}" as ${key.id} (${key.fingerprint}) for ` +
+          `${result.server.baseUrl}.`,
+      ),
   );
   if (key.isManager) say(context, 'It is now this server’s manager key.');
   // Warnings that only the server's answer could raise.
@@ -247,14 +256,14 @@ function reportDifferences(
 ): void {
   const granted =
     result.granted.length === 0 ? 'no permissions' : result.granted.join(', ');
-  say(context, `Granted: ${granted}`);
+  say(context, printable(`Granted: ${granted}`));
   if (result.differences.length === 0) {
     say(context, 'BTCPay granted exactly what was requested.');
     return;
   }
   say(context, 'Requested versus granted:');
   for (const difference of result.differences) {
-    say(context, `  - ${difference.explanation}`);
+    say(context, printable(`  - ${difference.explanation}`));
   }
 }
 
@@ -273,9 +282,10 @@ async function offerRevocation(
     context,
     `${paint(context, 'yellow', 'Older keys')} of this application on this ` +
       'server are still active:',
-    ...superseded.map(
-      (key) =>
+    ...superseded.map((key) =>
+      printable(
         `  ${key.id}  "${key.label}"  ${key.fingerprint}  created ${key.createdAt}`,
+      ),
     ),
   );
   if (!context.isTTY) {
@@ -283,7 +293,8 @@ async function offerRevocation(
     return;
   }
   for (const key of superseded) {
-    if (!(await promptYesNo(context, `Revoke ${key.id} ("${key.label}")?`))) {
+    const question = printable(`Revoke ${key.id} ("${key.label}")?`);
+    if (!(await promptYesNo(context, question))) {
       continue;
     }
     try {
@@ -300,8 +311,10 @@ async function offerRevocation(
       const reason = error instanceof Error ? error.message : String(error);
       note(
         context,
-        `Could not revoke ${key.id}: ${reason} Try again later with ` +
-          `btcpay-keys key revoke ${key.id}`,
+        printable(
+          `Could not revoke ${key.id}: ${reason} Try again later with ` +
+            `btcpay-keys key revoke ${key.id}`,
+        ),
       );
     }
   }

@@ -3,7 +3,7 @@ import { describeKey, verifyKeys, type KeyVerification } from '../../keys';
 import type { KeyRecord, MetadataDocument } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
-import { paint, printJson, say, table, type Style } from '../output';
+import { paint, printable, printJson, say, table, type Style } from '../output';
 import { cliServerCalls, openCliVault } from '../vault';
 import { printKeyDetail } from './key-detail';
 import { keyStatus } from './key-status';
@@ -141,8 +141,8 @@ function printVerifications(
   if (results.length === 0) return say(context, 'No keys to verify.');
   for (const result of results) {
     const word = paint(context, RESULT_STYLE[result.result], result.result);
-    say(context, `${result.keyId}  ${result.label}: ${word}`);
-    if (result.message) say(context, `    ${result.message}`);
+    say(context, `${printable(`${result.keyId}  ${result.label}`)}: ${word}`);
+    if (result.message) say(context, `    ${printable(result.message)}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { deleteKeyLocally, requireKey, revokeKey } from '../../keys';
 import type { KeyRecord } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
-import { printJson, say } from '../output';
+import { printable, printJson, say } from '../output';
 import { confirmAction } from '../prompt';
 import { cliServerCalls, openCliVault } from '../vault';
 
@@ -33,7 +33,7 @@ function registerRevoke(key: Command, context: CliContext): void {
       await confirmAction(
         context,
         options,
-        `Revoke "${stored.label}" (${stored.id}) on ${server.baseUrl}? ` +
+        `Revoke "${printable(stored.label)}" (${stored.id}) on ${server.baseUrl}? ` +
           'Anything using it stops working.',
       );
       const result = await revokeKey(vault, stored.id, cliServerCalls(context));
@@ -46,7 +46,7 @@ function registerRevoke(key: Command, context: CliContext): void {
         'key revoke',
       );
       if (options.json) return printJson(context, result);
-      say(context, revokeMessage(stored.label, result.server));
+      say(context, revokeMessage(printable(stored.label), result.server));
     });
 }
 
@@ -75,7 +75,7 @@ function registerDelete(key: Command, context: CliContext): void {
         await confirmAction(
           context,
           options,
-          `Delete "${stored.label}" (${stored.id}) here? It keeps working on the server.`,
+          `Delete "${printable(stored.label)}" (${stored.id}) here? It keeps working on the server.`,
         );
         await deleteKeyLocally(vault, stored.id);
         context.logger.info(
@@ -84,7 +84,7 @@ function registerDelete(key: Command, context: CliContext): void {
         );
         say(
           context,
-          `Deleted "${stored.label}" here; it still works on the server until revoked there.`,
+          `Deleted "${printable(stored.label)}" here; it still works on the server until revoked there.`,
         );
       },
     );

@@ -6,7 +6,7 @@ import {
   clearClipboardLater,
   copyWithTimedClear,
 } from '../clipboard';
-import { note, say } from '../output';
+import { note, printable, say } from '../output';
 import { confirmAction, readSecretFromStdin } from '../prompt';
 import { openCliVault } from '../vault';
 
@@ -30,7 +30,7 @@ function registerReveal(key: Command, context: CliContext): void {
       await confirmAction(
         context,
         options,
-        `Show the key "${stored.label}" in clear text?`,
+        `Show the key "${printable(stored.label)}" in clear text?`,
       );
       const secret = await vault.readSecret(stored.id, 'reveal');
       context.logger.info(
@@ -68,7 +68,7 @@ function registerCopy(key: Command, context: CliContext): void {
       );
       say(
         context,
-        `Copied "${stored.label}". The clipboard is cleared at ${clearsAt.toLocaleTimeString()} if it still holds the key.`,
+        `Copied "${printable(stored.label)}". The clipboard is cleared at ${clearsAt.toLocaleTimeString()} if it still holds the key.`,
       );
     });
 }

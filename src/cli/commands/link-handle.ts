@@ -10,7 +10,7 @@ import { parseDeepLink, type DelegationRequest } from '../../delegation/link';
 import type { AuthorizeControls, MintChoice } from '../../delegation/obtain';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure, UserDeclined } from '../failure';
-import { note, printJson, say } from '../output';
+import { note, printable, printJson, say } from '../output';
 import { isCancelled, promptYesNo } from '../prompt';
 import { inCommandLineWords } from '../report-error';
 import { cliServerCalls, openCliVault } from '../vault';
@@ -239,7 +239,7 @@ function describeConsent(context: CliContext, view: ConsentView): void {
     note(
       context,
       `  a stored key has exactly these permissions: ${view.reusableKey.id} ` +
-        `"${view.reusableKey.label}" (choose "${METHOD_WORDS.reuse}" to send it)`,
+        `"${printable(view.reusableKey.label)}" (choose "${METHOD_WORDS.reuse}" to send it)`,
     );
   }
   if (view.rememberedMismatch) note(context, `  ${view.rememberedMismatch}`);

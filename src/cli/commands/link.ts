@@ -15,7 +15,7 @@ import {
 import { fingerprintKey } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
-import { note, paint, printJson, say } from '../output';
+import { note, paint, printable, printJson, say } from '../output';
 import { collectRepeated } from '../repeated-option';
 import { registerDecisionCommands } from './link-decisions';
 import { handleLinkCommand } from './link-handle';
@@ -144,8 +144,10 @@ export function describeRequest(
 ): string[] {
   const who =
     request.applicationName ?? request.applicationIdentifier ?? 'An app';
+  // The parser refuses hidden characters in names; the rest of a request
+  // (permissions, store ids) is made printable here all the same.
   const lines = [
-    `${paint(context, 'bold', who)} ${paint(context, 'yellow', '(unverified: any program can open a link)')}`,
+    `${paint(context, 'bold', printable(who))} ${paint(context, 'yellow', '(unverified: any program can open a link)')}`,
     `  identifier: ${request.applicationIdentifier ?? 'none'}`,
     `  asks for a key on ${request.server}`,
     request.redirect
@@ -172,7 +174,8 @@ export function describeRequest(
   for (const warning of request.warnings) {
     lines.push(`  note: ${warning.message}`);
   }
-  return lines;
+  const [heading = '', ...details] = lines;
+  return [heading, ...details.map(printable)];
 }
 
 interface RequestOptions {
@@ -233,10 +236,12 @@ function reportAnswer(
     if (options.json) return printJson(context, shown);
     say(
       context,
-      `Received a key (${shown.fingerprint}) for ${answer.server ?? 'the server'}.`,
-      `  key: ${shown.apiKey}`,
-      `  user: ${answer.userId ?? 'unknown'}`,
-      `  permissions: ${answer.permissions.join(', ') || 'none'}`,
+      ...[
+        `Received a key (${shown.fingerprint}) for ${answer.server ?? 'the server'}.`,
+        `  key: ${shown.apiKey}`,
+        `  user: ${answer.userId ?? 'unknown'}`,
+        `  permissions: ${answer.permissions.join(', ') || 'none'}`,
+      ].map(printable),
     );
     return;
   }

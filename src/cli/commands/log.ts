@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { EventEntry, EventLogVerification } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
-import { paint, printJson, say } from '../output';
+import { paint, printable, printJson, say } from '../output';
 import { openCliVault } from '../vault';
 
 /**
@@ -66,7 +66,10 @@ function eventLine(event: EventEntry): string {
   const subject = [event.serverId, event.keyId, event.fingerprint]
     .filter(Boolean)
     .join(' ');
-  return `${event.at}  ${event.action.padEnd(20)}  ${subject}`.trimEnd();
+  // The file is outside text too: an edited entry must not drive the terminal.
+  return printable(
+    `${event.at}  ${event.action.padEnd(20)}  ${subject}`,
+  ).trimEnd();
 }
 
 function parseLimit(value: string): number {

@@ -2,7 +2,7 @@ import { adoptOrphanedKeys, type AdoptResult } from '../../keys';
 import type { ReconcileReport } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
-import { paint, printJson, say } from '../output';
+import { paint, printable, printJson, say } from '../output';
 import { confirmAction } from '../prompt';
 import { cliServerCalls, openCliVault } from '../vault';
 
@@ -156,12 +156,18 @@ function printAdoption(context: CliContext, adoption: AdoptResult): void {
   for (const key of adoption.adopted) {
     say(
       context,
-      `${paint(context, 'green', 'Adopted')} ${key.id} as "${key.label}": ` +
-        `${key.grantedPermissions.join(', ') || 'no permissions'}.`,
+      `${paint(context, 'green', 'Adopted')} ` +
+        printable(
+          `${key.id} as "${key.label}": ` +
+            `${key.grantedPermissions.join(', ') || 'no permissions'}.`,
+        ),
     );
   }
   for (const orphan of adoption.left) {
-    say(context, `Left ${orphan.id} in the keychain: ${orphan.message}`);
+    say(
+      context,
+      printable(`Left ${orphan.id} in the keychain: ${orphan.message}`),
+    );
   }
 }
 
@@ -211,7 +217,7 @@ function orphanLine(report: ReconcileReport, id: string): string {
   if (!memory) return id;
   const label = memory.label ? `"${memory.label}"` : 'a key';
   const where = memory.serverUrl ? ` on ${memory.serverUrl}` : '';
-  return `${id}  (${label}${where}, says ${memory.file})`;
+  return printable(`${id}  (${label}${where}, says ${memory.file})`);
 }
 
 function printRepaired(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { addServer, removeServer } from '../../keys';
 import type { KeyRecord, ServerRecord } from '../../vault/schema';
 import type { CliContext, RegisterCommands } from '../context';
-import { paint, printJson, say, table } from '../output';
+import { paint, printable, printJson, say, table } from '../output';
 import { confirmAction } from '../prompt';
 import { cliServerCalls, openCliVault } from '../vault';
 
@@ -39,8 +39,11 @@ function registerAdd(server: Command, context: CliContext): void {
         context,
         added.alreadyStored
           ? `${added.server.baseUrl} is already stored as ${added.server.id}.`
-          : `${paint(context, 'green', 'Added')} ${added.server.name} ` +
-              `(${added.server.baseUrl}) as ${added.server.id}.`,
+          : `${paint(context, 'green', 'Added')} ` +
+              printable(
+                `${added.server.name} (${added.server.baseUrl}) as ` +
+                  `${added.server.id}.`,
+              ),
       );
       if (added.synchronized === false) {
         say(context, 'Note: the server says it is still synchronising.');
@@ -128,7 +131,10 @@ function registerRemove(server: Command, context: CliContext): void {
         }
         const removed = await removeServer(vault, idOrUrl, options);
         context.logger.info({ serverId: removed.id }, 'server remove');
-        say(context, `Removed ${removed.name} (${removed.baseUrl}).`);
+        say(
+          context,
+          printable(`Removed ${removed.name} (${removed.baseUrl}).`),
+        );
       },
     );
 }
