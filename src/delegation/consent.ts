@@ -1,5 +1,10 @@
 import { createGreenfieldClient } from '../greenfield';
-import type { ClientFactory } from '../keys';
+import {
+  managerAccount,
+  sameAccount,
+  type ClientFactory,
+  type KnownAccount,
+} from '../keys';
 import {
   describeRequestPermissions,
   needsStoreChoice,
@@ -121,19 +126,37 @@ export interface PickableStore {
   name: string;
 }
 
+/** Whose stores `storesToPick` may list. */
+export interface StoresToPickOptions {
+  clientFactory?: ClientFactory;
+  /**
+   * The account the key is minted with, when it is not the manager key's
+   * own (a password sign-in). Its stores are listed only when it is the
+   * manager key's account: asking with the password instead would spend
+   * one of the sign-in attempts BTCPay counts toward locking the account.
+   */
+  signingIn?: KnownAccount;
+}
+
 /**
  * The stores the manager key sees (`GET /api/v1/stores`), to pick the one a
- * store-limited key is made for; null when no manager key is stored.
+ * store-limited key is made for and to check a given store id; null when no
+ * manager key is stored, or when it belongs to another account than
+ * `signingIn` (or whose account is not known).
  */
 export async function storesToPick(
   vault: Vault,
   server: ServerRecord | null,
-  clientFactory?: ClientFactory,
+  options: StoresToPickOptions = {},
 ): Promise<PickableStore[] | null> {
   if (!server?.managerKeyId) return null;
+  if (options.signingIn) {
+    const manager = await managerAccount(vault, server);
+    if (!manager || !sameAccount(manager, options.signingIn)) return null;
+  }
   const apiKey = await vault.readSecret(server.managerKeyId, 'use');
-  const client = clientFactory
-    ? clientFactory(server.baseUrl)
+  const client = options.clientFactory
+    ? options.clientFactory(server.baseUrl)
     : createGreenfieldClient({ baseUrl: server.baseUrl });
   const stores = await client.listStores({ kind: 'token', apiKey });
   return stores.map((s) => ({ id: s.id, name: s.name || s.id }));

@@ -45,5 +45,7 @@ export { describeKey, type KeyDetail } from './describe';
 export { comparePermissionSets, type PermissionDrift } from './drift';
 export { scopePermissionsToStores } from './scope';
 export { requireKey, requireServer } from './lookup';
+export { managerAccount } from './manager';
+export { sameAccount, type KnownAccount } from './server-facts';
 export { KeyOperationError, type KeyOperationFailure } from './errors';
 export type { ClientFactory, ServerCallOptions, ServerClient } from './clients';

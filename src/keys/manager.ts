@@ -52,11 +52,25 @@ export async function managerCredential(
   server: ServerRecord,
 ): Promise<ManagerCredential | null> {
   if (!server.managerKeyId) return null;
-  const { keys } = await vault.metadata();
-  const manager = keys.find((key) => key.id === server.managerKeyId);
-  const account =
-    (manager ? ownerOfKey(manager) : null) ??
-    ownerOfKey({ userId: server.userId, ownerEmail: server.email });
+  const account = await managerAccount(vault, server);
   const apiKey = await vault.readSecret(server.managerKeyId, 'use');
   return { auth: { kind: 'token', apiKey }, account };
+}
+
+/**
+ * The account the server's manager key belongs to, read from the metadata
+ * only (no keychain): its owner as stored, else the server's account. Null
+ * without a manager key or when neither is known.
+ */
+export async function managerAccount(
+  vault: Vault,
+  server: ServerRecord,
+): Promise<KnownAccount | null> {
+  if (!server.managerKeyId) return null;
+  const { keys } = await vault.metadata();
+  const manager = keys.find((key) => key.id === server.managerKeyId);
+  return (
+    (manager ? ownerOfKey(manager) : null) ??
+    ownerOfKey({ userId: server.userId, ownerEmail: server.email })
+  );
 }

@@ -8,11 +8,13 @@ import {
   type RestMintAuth,
 } from '../../keys';
 import { diffPermissions } from '../../permissions';
-import type { KeyRecord } from '../../vault/schema';
+import type { Vault } from '../../vault';
+import type { KeyRecord, ServerRecord } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note, paint, printJson, say } from '../output';
 import { promptHidden, readSecretFromStdin } from '../prompt';
+import { checkStoreIds, storesToCheck } from '../store-ids';
 import { cliServerCalls, openCliVault } from '../vault';
 
 interface CreateOptions {
@@ -86,6 +88,7 @@ async function createCommand(
   }
   const vault = await openCliVault(context);
   const server = await requireServer(vault, options.server);
+  await checkGivenStores(context, vault, server, options);
   const auth = await mintAuth(context, options);
   const created = await createKeyOverRest(
     vault,
@@ -134,6 +137,38 @@ function printCreated(context: CliContext, created: CreateKeyResult): void {
       'It holds `unrestricted`, so it is now this server’s manager key.',
     );
   }
+}
+
+/**
+ * Refuses a --store the minting account does not reach, before a password
+ * is asked for: BTCPay mints a key for any store id. A key made --for-user
+ * another account is for that account's stores, which the manager key does
+ * not list, so those ids go unchecked.
+ */
+async function checkGivenStores(
+  context: CliContext,
+  vault: Vault,
+  server: ServerRecord,
+  options: CreateOptions,
+): Promise<void> {
+  const given = options.store ?? [];
+  // Without a manager key and a password, minting is refused next anyway.
+  if (given.length === 0 || (!options.user && !server.managerKeyId)) return;
+  const stores = options.forUser
+    ? null
+    : await storesToCheck(
+        vault,
+        server,
+        options.user
+          ? { kind: 'basic', email: options.user }
+          : { kind: 'manager' },
+      );
+  checkStoreIds(
+    context,
+    given,
+    stores,
+    'run `btcpay-keys authorize` and pick it on BTCPay’s page',
+  );
 }
 
 async function mintAuth(

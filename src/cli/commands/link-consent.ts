@@ -1,14 +1,11 @@
-import {
-  storesToPick,
-  type ConsentView,
-  type PickableStore,
-} from '../../delegation/consent';
+import type { ConsentView } from '../../delegation/consent';
 import type { MintChoice } from '../../delegation/obtain';
 import type { Vault } from '../../vault';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note } from '../output';
 import { promptHidden, promptTypedLine, readSecretFromStdin } from '../prompt';
+import { checkStoreIds, storesToCheck } from '../store-ids';
 
 /**
  * The choices `btcpay-keys link handle` asks for on a terminal beyond yes or
@@ -82,8 +79,8 @@ export async function chooseMethod(
 /**
  * The store a key made here is limited to, for a request that asks the
  * merchant to pick one: --store, else picked from the manager key's list on
- * a terminal. Where a manager key lists the server's stores, --store must
- * be one of them (BTCPay would mint a key for an id no store has). Anything
+ * a terminal. Where the minting account's stores can be listed without a
+ * password (see `storesToCheck`), --store must be one of them. Anything
  * else is refused before a key is made.
  */
 export async function chooseStore(
@@ -94,19 +91,14 @@ export async function chooseStore(
   method: MintChoice,
 ): Promise<string[]> {
   const given = options.store ?? [];
+  const minter =
+    method === 'basic'
+      ? { kind: 'basic' as const, email: options.user }
+      : { kind: 'manager' as const };
   const stores =
-    given.length <= 1 ? await storesToPick(vault, view.server) : null;
+    given.length <= 1 ? await storesToCheck(vault, view.server, minter) : null;
   if (given.length === 1) {
-    if (stores?.some((s) => s.id === given[0])) return given;
-    if (stores) throw unknownStore(given[0] ?? '', stores, method);
-    // BTCPay mints a key for any store id without checking it, so a typo
-    // would give a key that reaches no store: say it went unchecked.
-    note(
-      context,
-      `Could not check the store id ${JSON.stringify(given[0]?.slice(0, 80))}: ` +
-        'no manager key lists this server’s stores. A wrong id gives a key ' +
-        'that reaches no store.',
-    );
+    checkStoreIds(context, given, stores, 'use --method authorize');
     return given;
   }
   if (stores && stores.length > 0 && context.isTTY) {
@@ -131,27 +123,6 @@ export async function chooseStore(
     listed
       ? `Add --store with one of: ${listed}. Or use --method authorize to pick it on BTCPay's page.`
       : "Add --store STOREID, or use --method authorize to pick it on BTCPay's page.",
-  );
-}
-
-function unknownStore(
-  given: string,
-  stores: readonly PickableStore[],
-  method: MintChoice,
-): CommandFailure {
-  const shown = JSON.stringify(given.slice(0, 80));
-  const listed = stores.map((s) => `${s.id} (${s.name})`).join(', ');
-  const otherAccount =
-    method === 'basic'
-      ? ' If the store belongs to another account than the manager key’s, use --method authorize and pick it on BTCPay’s page.'
-      : '';
-  return new CommandFailure(
-    ExitCode.usage,
-    `The manager key reaches no store with the id ${shown}, so no key was made.`,
-    (listed
-      ? `Give --store with one of: ${listed}.`
-      : 'The manager key sees no store on this server: create one on BTCPay, or use --method authorize.') +
-      otherAccount,
   );
 }
 
