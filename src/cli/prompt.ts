@@ -10,14 +10,33 @@ const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';
 const BACKSPACE = ['\u007f', '\b'];
 
-/** Reads all of stdin as one secret, without its trailing line break. */
+/**
+ * The longest secret taken from stdin or a hidden prompt, in characters.
+ * BTCPay's own forms take passwords of at most 100 characters
+ * (`StringLength(100)` on its register, reset and change-password models)
+ * and issue API keys of 40; `key import` refuses more than 200. Ten times
+ * the longest password still fits in one HTTP header line, whereas a pasted
+ * file would be sent as a Basic-auth header the server rejects (HTTP 431),
+ * spending one of the account's counted sign-in attempts.
+ */
+export const LONGEST_SECRET = 1_000;
+
+/**
+ * Reads all of stdin as one secret, without its trailing line break. Stops
+ * reading once it is longer than `LONGEST_SECRET`, and refuses it.
+ */
 export async function readSecretFromStdin(
   context: CliContext,
   what: string,
 ): Promise<string> {
   const chunks: Buffer[] = [];
+  let bytes = 0;
   for await (const chunk of context.stdin) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    chunks.push(buffer);
+    bytes += buffer.length;
+    // A character takes at most 4 bytes; 2 more for a final CR LF.
+    if (bytes > LONGEST_SECRET * 4 + 2) throw tooLong(what, 'stdin');
   }
   const text = Buffer.concat(chunks)
     .toString('utf8')
@@ -29,10 +48,50 @@ export async function readSecretFromStdin(
       `Pipe the ${what} in, for example from your password manager.`,
     );
   }
+  if (text.length > LONGEST_SECRET) throw tooLong(what, 'stdin');
   return text;
 }
 
-/** Asks for a secret on the terminal without echoing what is typed. */
+/**
+ * The password of `email`: from stdin with `--password-stdin`, else asked
+ * on the terminal. An empty or over-long one is refused here (exit 2), so
+ * no sign-in attempt is spent on it.
+ */
+export async function readPassword(
+  context: CliContext,
+  email: string,
+  fromStdin: boolean | undefined,
+): Promise<string> {
+  if (fromStdin) return readSecretFromStdin(context, 'password');
+  const password = await promptHidden(context, `Password for ${email}: `);
+  if (password.length > LONGEST_SECRET) throw tooLong('password', 'prompt');
+  if (password === '') {
+    throw new CommandFailure(
+      ExitCode.usage,
+      'No password was typed, so nothing was sent to the server.',
+      `Run the command again and type the password of ${email}, or pipe ` +
+        'it in with --password-stdin.',
+    );
+  }
+  return password;
+}
+
+function tooLong(what: string, source: 'stdin' | 'prompt'): CommandFailure {
+  const given = source === 'stdin' ? 'What arrived on stdin' : 'What was typed';
+  return new CommandFailure(
+    ExitCode.usage,
+    `${given} is longer than ${LONGEST_SECRET} characters, more than any ` +
+      `BTCPay ${what} has; nothing was sent to the server.`,
+    source === 'stdin'
+      ? `Pipe in only the ${what}: check what the command before the pipe prints.`
+      : `Type or paste only the ${what}.`,
+  );
+}
+
+/**
+ * Asks for a secret on the terminal without echoing what is typed. Ctrl+C,
+ * or Ctrl+D before anything was typed, cancels the question (exit 6).
+ */
 export async function promptHidden(
   context: CliContext,
   question: string,
@@ -48,13 +107,15 @@ export async function promptHidden(
       let typed = '';
       const onData = (data: Buffer): void => {
         for (const char of data.toString('utf8')) {
+          // Ctrl+D on an empty answer ends the input: a cancel, as at any
+          // other question. After typed text it submits what was typed.
+          if (char === CTRL_C || (char === CTRL_D && typed === '')) {
+            input.off('data', onData);
+            return reject(cancelled());
+          }
           if (char === '\r' || char === '\n' || char === CTRL_D) {
             input.off('data', onData);
             return resolve(typed);
-          }
-          if (char === CTRL_C) {
-            input.off('data', onData);
-            return reject(cancelled());
           }
           typed = BACKSPACE.includes(char) ? typed.slice(0, -1) : typed + char;
         }

@@ -50,6 +50,10 @@ export function runCli(
       recordCommandOutput(args, `${stdout}\n${stderr}`);
       resolve(run);
     });
+    // The CLI may stop reading input it refuses (an over-long secret).
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }

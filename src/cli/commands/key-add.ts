@@ -13,7 +13,7 @@ import type { KeyRecord, ServerRecord } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note, paint, printJson, say } from '../output';
-import { promptHidden, readSecretFromStdin } from '../prompt';
+import { promptHidden, readPassword, readSecretFromStdin } from '../prompt';
 import { checkStoreIds, storesToCheck } from '../store-ids';
 import { cliServerCalls, openCliVault } from '../vault';
 
@@ -176,9 +176,11 @@ async function mintAuth(
   options: CreateOptions,
 ): Promise<RestMintAuth> {
   if (!options.user) return { kind: 'manager' };
-  const password = options.passwordStdin
-    ? await readSecretFromStdin(context, 'password')
-    : await promptHidden(context, `Password for ${options.user}: `);
+  const password = await readPassword(
+    context,
+    options.user,
+    options.passwordStdin,
+  );
   return { kind: 'basic', email: options.user, password };
 }
 

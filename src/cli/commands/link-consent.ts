@@ -4,7 +4,7 @@ import type { Vault } from '../../vault';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
 import { note } from '../output';
-import { promptHidden, promptTypedLine, readSecretFromStdin } from '../prompt';
+import { promptTypedLine, readPassword } from '../prompt';
 import { checkStoreIds, storesToCheck } from '../store-ids';
 
 /**
@@ -143,8 +143,6 @@ export async function basicCredentials(
       'Add --user with the BTCPay account, and --password-stdin in scripts.',
     );
   }
-  const password = options.passwordStdin
-    ? await readSecretFromStdin(context, 'password')
-    : await promptHidden(context, `Password for ${email}: `);
+  const password = await readPassword(context, email, options.passwordStdin);
   return { email, password };
 }
