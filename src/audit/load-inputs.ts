@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readCheckedEvents } from '../vault/event-log';
+import { namesInFolder } from '../vault/keychain-accounts';
 import { migrateMetadata } from '../vault/migrations';
 import { vaultFiles } from '../vault/paths';
 import type { SecretStore } from '../vault/secret-store';
-import { emptyMetadata, MetadataDocument } from '../vault/schema';
-import { setAsideFiles } from '../vault/set-aside-records';
+import { MetadataDocument } from '../vault/schema';
+import { setAsideFiles, startingMetadata } from '../vault/set-aside-records';
 import { loadAuditConfig } from './config';
 import type { AuditInputs } from './run-audit';
 
@@ -61,7 +62,11 @@ export async function loadAuditInputs(
   };
   if (options.keychain) {
     const store = options.secretStore ?? (await openKeychain());
-    inputs.keychainAccounts = await store.accounts();
+    // Only this folder's entries, by key id: other folders' are theirs.
+    inputs.keychainAccounts = namesInFolder(
+      metadata.keychainNamespace,
+      await store.accounts(),
+    );
   }
   return inputs;
 }
@@ -83,7 +88,7 @@ async function readMetadata(home: string): Promise<MetadataDocument> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return emptyMetadata();
+      return startingMetadata(home);
     }
     throw error;
   }

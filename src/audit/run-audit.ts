@@ -43,7 +43,10 @@ export interface AuditInputs {
   setAsideMetadata?: readonly string[];
   config: AuditConfig;
   now: Date;
-  /** Keychain account names; only given when the user asked for it. */
+  /**
+   * The key ids of this data folder's keychain entries (its namespace
+   * already taken off); only given when the user asked for it.
+   */
   keychainAccounts?: readonly string[];
 }
 

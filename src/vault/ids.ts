@@ -39,6 +39,14 @@ export function newDelegationId(): string {
   return randomId('d_');
 }
 
+/**
+ * A new keychain namespace: what a data folder's keychain accounts start
+ * with, so folders sharing one keychain never see each other's entries.
+ */
+export function newKeychainNamespace(): string {
+  return randomId('n_');
+}
+
 const KEY_ID = /^k_[a-z2-7]{16}$/;
 
 /** True for strings shaped like the key ids this app creates. */

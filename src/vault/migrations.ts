@@ -8,11 +8,19 @@ import { METADATA_VERSION } from './schema';
 export type Migration = (document: Record<string, unknown>) => unknown;
 
 /**
- * The upgrade steps, by the version they upgrade from. Empty while version 1
- * is the only version; a schema change adds `1: (document) => ...` here and
- * bumps `METADATA_VERSION`.
+ * The upgrade steps, by the version they upgrade from. A schema change adds
+ * `N: (document) => ...` here and bumps `METADATA_VERSION`.
  */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // Version 2 scopes keychain accounts to their folder. A folder made
+  // before keeps its bare key ids as accounts (null namespace), so no
+  // secret has to move; its entries stay where they are.
+  1: ({ version: _version, ...rest }) => ({
+    version: 2,
+    keychainNamespace: null,
+    ...rest,
+  }),
+};
 
 /** A document the migrations cannot bring to the current version. */
 export class MigrationError extends Error {

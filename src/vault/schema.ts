@@ -158,10 +158,20 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const METADATA_VERSION = 1;
+export const METADATA_VERSION = 2;
 
 export const MetadataDocument = z.object({
   version: z.literal(METADATA_VERSION),
+  /**
+   * What this folder's keychain accounts start with (`<namespace>:<keyId>`),
+   * chosen at random when the folder is made. Null for a folder made before
+   * namespaces existed: its accounts are bare key ids, shared with every
+   * other such folder. Written second so a damaged file still shows it.
+   */
+  keychainNamespace: z
+    .string()
+    .regex(/^n_[a-z2-7]{16}$/)
+    .nullable(),
   servers: z.array(ServerRecord),
   keys: z.array(KeyRecord),
   delegations: z.array(DelegationDecision).default([]),
@@ -169,10 +179,16 @@ export const MetadataDocument = z.object({
 });
 export type MetadataDocument = z.infer<typeof MetadataDocument>;
 
-/** An empty document, as a fresh install starts with. */
-export function emptyMetadata(): MetadataDocument {
+/**
+ * An empty document, as a fresh install starts with, filing its secrets
+ * under `keychainNamespace` (see `newKeychainNamespace`).
+ */
+export function emptyMetadata(
+  keychainNamespace: string | null,
+): MetadataDocument {
   return MetadataDocument.parse({
     version: METADATA_VERSION,
+    keychainNamespace,
     servers: [],
     keys: [],
   });

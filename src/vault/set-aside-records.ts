@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { newKeychainNamespace } from './ids';
 import { vaultFiles } from './paths';
+import { MetadataDocument, emptyMetadata } from './schema';
 
 /**
  * What metadata files set aside as damaged still say about keys. A file is
@@ -55,6 +57,37 @@ export async function setAsideFiles(home: string): Promise<string[]> {
     .sort()
     .reverse()
     .map((name) => path.join(home, name));
+}
+
+/**
+ * The document a folder without a metadata file starts with: empty, but
+ * with the keychain namespace of the newest set-aside file, so the secrets
+ * that file's keys left in the keychain are still this folder's to list
+ * and adopt. A folder with nothing set aside gets a new namespace.
+ */
+export async function startingMetadata(
+  home: string,
+): Promise<MetadataDocument> {
+  const [newest] = await setAsideFiles(home);
+  if (newest === undefined) return emptyMetadata(newKeychainNamespace());
+  const text = await readFile(newest, 'utf8').catch(() => '');
+  return emptyMetadata(namespaceNamedIn(text));
+}
+
+/**
+ * The keychain namespace a possibly damaged metadata text names. Found by
+ * a plain search, as the text need not parse. A text that names none is
+ * taken for one written before namespaces, whose accounts are bare ids.
+ *
+ * LIMITATION: a namespaced file damaged so badly that the field itself is
+ * gone is taken for an old one, so its entries stay in the keychain but no
+ * folder lists them. Fixing it needs the namespace kept outside the
+ * metadata file too.
+ */
+function namespaceNamedIn(text: string): string | null {
+  const named = /"keychainNamespace"\s*:\s*"([^"]*)"/.exec(text)?.[1];
+  const valid = MetadataDocument.shape.keychainNamespace.safeParse(named);
+  return valid.success ? valid.data : null;
 }
 
 async function recordsIn(file: string): Promise<RememberedKey[]> {

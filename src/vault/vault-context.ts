@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger';
 import { appendEvents, type EventEntry, type VaultEvent } from './event-log';
+import { folderSecretStore } from './folder-keychain';
 import { readMetadata } from './metadata-store';
 import { createKeytarStore, type SecretStore } from './secret-store';
 
@@ -7,7 +8,10 @@ import { createKeytarStore, type SecretStore } from './secret-store';
 export interface VaultContext {
   home: string;
   logger: Logger;
-  /** The keychain, created on first use so metadata reads never need it. */
+  /**
+   * The keychain as this data folder sees it (entries named by key id, only
+   * its own listed), created on first use so metadata reads never need it.
+   */
   secrets(): Promise<SecretStore>;
   /** Appends to the event log and mirrors the entry to the logger. */
   log(event: VaultEvent): Promise<EventEntry>;
@@ -22,16 +26,19 @@ export function createVaultContext(
   secretStore: SecretStore | undefined,
 ): VaultContext {
   let store: Promise<SecretStore> | undefined = secretStore
-    ? Promise.resolve(secretStore)
+    ? Promise.resolve(folderSecretStore(secretStore, home))
     : undefined;
   return {
     home,
     logger,
     secrets: () => {
       store ??= readMetadata(home).then((document) =>
-        createKeytarStore({
-          timeoutMs: document.settings.keychainTimeoutSeconds * 1000,
-        }),
+        folderSecretStore(
+          createKeytarStore({
+            timeoutMs: document.settings.keychainTimeoutSeconds * 1000,
+          }),
+          home,
+        ),
       );
       return store;
     },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { appendEvent } from '../../src/vault/event-log';
 import {
+  METADATA_VERSION,
   MetadataDocument,
   type KeyRecord,
   type ServerRecord,
@@ -70,12 +71,20 @@ export function cleanKey(
   };
 }
 
-/** A schema-checked metadata document holding `servers` and `keys`. */
+/**
+ * A schema-checked metadata document holding `servers` and `keys`, of a
+ * folder made before keychain namespaces: its accounts are the bare key ids.
+ */
 export function metadataOf(
   servers: ServerRecord[],
   keys: KeyRecord[],
 ): MetadataDocument {
-  return MetadataDocument.parse({ version: 1, servers, keys });
+  return MetadataDocument.parse({
+    version: METADATA_VERSION,
+    keychainNamespace: null,
+    servers,
+    keys,
+  });
 }
 
 /** A fresh temporary data folder. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKeytarStore, openVault } from '../../src/vault';
+import { openVault } from '../../src/vault';
 import { ExitCode } from '../../src/cli/context';
 import {
   ensureFreshBuild,
@@ -11,6 +11,7 @@ import {
   removeHome,
 } from '../cli/run-cli';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { folderKeychain } from '../support/folder-keychain';
 import { launchChromium, playMerchant } from './browser';
 import { scriptArgs } from '../cli/terminal';
 
@@ -52,7 +53,7 @@ afterAll(async () => {
 afterEach(async () => {
   // Only this test's entries: other suites share the keyring session.
   const vault = await openVault({ home });
-  const keychain = createKeytarStore();
+  const keychain = folderKeychain(home);
   for (const key of (await vault.metadata()).keys)
     await keychain.delete(key.id);
   await removeHome(home);

@@ -16,6 +16,7 @@ import {
   type Vault,
 } from '../../src/vault';
 import type { SecretStore } from '../../src/vault';
+import { folderSecretStore } from '../../src/vault/folder-keychain';
 import { createGreenfieldClient } from '../../src/greenfield';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { launchChromium, merchantBrowser } from './browser';
@@ -146,7 +147,9 @@ describe('runAuthorizeFlow in Chromium against the sandbox', () => {
     expect(result.granted).toEqual(minted[0]?.permissions);
     expect(result.key.grantedPermissions).toEqual(INVOICES);
     expect(result.differences).toEqual([]);
-    expect(await keychain.accounts()).toEqual([result.key.id]);
+    expect(await folderSecretStore(keychain, home).accounts()).toEqual([
+      result.key.id,
+    ]);
     expect(await vault.readSecret(result.key.id, 'use')).toBe(
       minted[0]?.apiKey,
     );

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKeytarStore } from '../../src/vault';
+import { folderKeychain } from '../support/folder-keychain';
 import { passwordOf, startRelaxedSandbox, storeOf } from '../keys/fixtures';
 import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
 import { importMintedKey, useCliWithServer } from './with-server';
@@ -20,7 +20,7 @@ describe('btcpay-keys key verify and reveal when the keychain does not hold the 
     'exits 7 for a missing secret and points to reconcile, not the server',
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Lost');
-      await createKeytarStore().delete(id);
+      await folderKeychain(cli.home).delete(id);
       const run = await runCli(cli.home, ['key', 'verify', id]);
       expect(run.code).toBe(7);
       expect(run.stderr).toMatch(/reconcile/);
@@ -34,7 +34,7 @@ describe('btcpay-keys key verify and reveal when the keychain does not hold the 
     async () => {
       const { id } = await importMintedKey(cli, MERCHANT, 'Swapped');
       const stranger = cli.sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
-      await createKeytarStore().set(id, stranger);
+      await folderKeychain(cli.home).set(id, stranger);
       const verify = await runCli(cli.home, ['key', 'verify', id]);
       expect(verify.code).toBe(7);
       const reveal = await runCli(cli.home, ['key', 'reveal', id, '--yes']);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKeytarStore } from '../../src/vault';
+import { folderKeychain } from '../support/folder-keychain';
 import { runCli, runCliJson } from './run-cli';
 import { importMintedKey, useCliWithServer } from './with-server';
 
@@ -16,11 +16,11 @@ interface Imported {
 }
 
 const cli = useCliWithServer(SLOW);
-const keychain = createKeytarStore();
+const keychain = () => folderKeychain(cli.home);
 const made: string[] = [];
 
 afterAll(async () => {
-  for (const id of made) await keychain.delete(id);
+  for (const id of made) await keychain().delete(id);
 });
 
 async function imported(label: string) {
@@ -50,7 +50,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
     'writes the secret back under the stored id and says so',
     async () => {
       const { id, secret } = await imported('Lost entry');
-      await keychain.delete(id);
+      await keychain().delete(id);
       const before = await storedIds();
 
       const run = await runCli(cli.home, importArgs('--label', 'Renamed'), {
@@ -80,7 +80,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
     async () => {
       const { id, secret } = await imported('Overwritten entry');
       const stranger = cli.sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
-      await keychain.set(id, stranger);
+      await keychain().set(id, stranger);
 
       const result = await runCliJson<Imported>(cli.home, importArgs(), {
         input: secret,
@@ -92,7 +92,7 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
         label: 'Overwritten entry',
         lastVerification: { result: 'valid' },
       });
-      expect(await keychain.get(id)).toBe(secret);
+      expect(await keychain().get(id)).toBe(secret);
       const verify = await runCli(cli.home, ['key', 'verify', id]);
       expect(verify.code, verify.stderr).toBe(0);
     },
@@ -116,11 +116,11 @@ describe('btcpay-keys key import of a key whose keychain entry is gone', () => {
     'restores nothing when the server no longer knows the key',
     async () => {
       const { id, secret } = await imported('Revoked meanwhile');
-      await keychain.delete(id);
+      await keychain().delete(id);
       cli.sandbox.admin.revokeKey(secret);
       const run = await runCli(cli.home, importArgs(), { input: secret });
       expect(run.code).toBe(4);
-      expect(await keychain.get(id)).toBeNull();
+      expect(await keychain().get(id)).toBeNull();
     },
     SLOW,
   );

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKeytarStore } from '../../src/vault';
+import { folderKeychain } from '../support/folder-keychain';
 import { runCli, runCliJson } from './run-cli';
 import { importMintedKey, useCliWithServer } from './with-server';
 
@@ -17,11 +17,11 @@ interface Report {
 }
 
 const cli = useCliWithServer(SLOW);
-const keychain = createKeytarStore();
+const keychain = () => folderKeychain(cli.home);
 const made: string[] = [];
 
 afterAll(async () => {
-  for (const id of made) await keychain.delete(id);
+  for (const id of made) await keychain().delete(id);
 });
 
 describe('btcpay-keys reconcile with an overwritten keychain entry', () => {
@@ -33,8 +33,8 @@ describe('btcpay-keys reconcile with an overwritten keychain entry', () => {
       const lost = await importMintedKey(cli, MERCHANT, 'Lost');
       made.push(intact.id, swapped.id, lost.id);
       const stranger = cli.sandbox.admin.mintKey(MERCHANT, [], 'Stranger');
-      await keychain.set(swapped.id, stranger);
-      await keychain.delete(lost.id);
+      await keychain().set(swapped.id, stranger);
+      await keychain().delete(lost.id);
 
       const report = await runCliJson<Report>(cli.home, ['reconcile']);
       expect(report.replacedSecrets).toEqual([swapped.id]);

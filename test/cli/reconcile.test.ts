@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeytarStore } from '../../src/vault';
+import { folderKeychain } from '../support/folder-keychain';
 import type { Sandbox } from '../sandbox';
 import { startRelaxedSandbox } from '../keys/fixtures';
 import { runCli, runCliJson } from './run-cli';
@@ -50,7 +50,7 @@ beforeAll(async () => {
 }, SLOW);
 
 afterAll(async () => {
-  const keychain = createKeytarStore();
+  const keychain = folderKeychain(cli.home);
   for (const { id } of Object.values(minted)) await keychain.delete(id);
   await other.close();
 });
@@ -193,7 +193,7 @@ describe('btcpay-keys reconcile after the metadata was set aside', () => {
     'asks [y/N] before --repair deletes a record whose secret is gone',
     async () => {
       const [books] = ids('Books');
-      await createKeytarStore().delete(books ?? '');
+      await folderKeychain(cli.home).delete(books ?? '');
       const scripted = await runCli(cli.home, ['reconcile', '--repair']);
       expect(scripted.code).toBe(2);
       expect(scripted.stderr).toMatch(/--yes/);

@@ -11,6 +11,7 @@ import {
   verifyEventLog,
   type SecretStore,
 } from '../../src/vault';
+import { folderSecretStore } from '../../src/vault/folder-keychain';
 import { removeDataFolder } from '../support/data-folder';
 import { bundleChild, startChild } from './support/children';
 
@@ -81,7 +82,9 @@ async function checkAfterKill(
   await expectLogIntactUpToLastEntry(home);
   const vault = await openVault({ home, secretStore: store });
   const report = await vault.reconcile({ repair: false });
-  const accounts = new Set(await store.accounts());
+  // The folder's own entries, by key id, as the vault names them.
+  const keychain = folderSecretStore(store, home);
+  const accounts = new Set(await keychain.accounts());
   const recordIds = new Set(document.keys.map((key) => key.id));
   const interrupted = unfinished(journal);
 
@@ -90,7 +93,7 @@ async function checkAfterKill(
   for (const account of accounts) {
     if (recordIds.has(account)) continue;
     expect(report.secretsWithoutMetadata).toContain(account);
-    const secret = await store.get(account);
+    const secret = await keychain.get(account);
     const fingerprint = fingerprintKey(secret ?? '');
     expect(
       interrupted.some(

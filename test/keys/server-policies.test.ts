@@ -11,6 +11,7 @@ import { verifyKeys } from '../../src/keys/verify';
 import { silentLogger } from '../../src/log/logger';
 import { createKeyManagerService } from '../../src/service';
 import { newKeyId, openVault, type Vault } from '../../src/vault';
+import { folderSecretStore } from '../../src/vault/folder-keychain';
 import { launchChromium, merchantBrowser } from '../authorize/browser';
 import type { Sandbox } from '../sandbox';
 import { emptyKeychain, tempHome, testKeychain } from '../vault/helpers';
@@ -148,7 +149,10 @@ describe('a server that defines plugin policies', () => {
       const recovering = await openVault({ home, secretStore: store });
       const server = (await addServer(recovering, sandbox.url)).server;
       const orphan = newKeyId();
-      await store.set(orphan, sandbox.admin.mintKey(MERCHANT, [], 'lost'));
+      await folderSecretStore(store, home).set(
+        orphan,
+        sandbox.admin.mintKey(MERCHANT, [], 'lost'),
+      );
       expect(server.permissionListing).toBeFalsy();
 
       const result = await adoptOrphanedKeys(recovering, { server: server.id });

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   METADATA_VERSION,
+  MIGRATIONS,
   MetadataError,
   readMetadata,
   updateMetadata,
@@ -216,9 +217,11 @@ describe('readMetadata', () => {
       }),
     );
 
-    const document = await readMetadata(home, { migrations: { 0: fromV0 } });
+    const document = await readMetadata(home, {
+      migrations: { ...MIGRATIONS, 0: fromV0 },
+    });
 
-    expect(document.version).toBe(1);
+    expect(document.version).toBe(METADATA_VERSION);
     expect(document.servers).toEqual([
       expect.objectContaining({
         baseUrl: 'http://127.0.0.1/a/',

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger } from '../../src/log/logger';
 import { openVault, vaultFiles, type Vault } from '../../src/vault';
+import { folderSecretStore } from '../../src/vault/folder-keychain';
 import { emptyKeychain, fakeApiKey, tempHome, testKeychain } from './helpers';
 
 // The disk fills up exactly when the metadata is written: the real
@@ -104,7 +105,7 @@ describe('storeKey when only its log entry cannot be written', () => {
 
     disk.fullFor = null;
     expect((await logged.metadata()).keys.map((k) => k.id)).toEqual([key.id]);
-    expect(await store.accounts()).toEqual([key.id]);
+    expect(await folderSecretStore(store, home).accounts()).toEqual([key.id]);
     const log = await readFile(logFile, 'utf8');
     expect(log).toContain('could not be added to the event log');
     expect(log).toContain(key.id);

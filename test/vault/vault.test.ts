@@ -12,20 +12,24 @@ import {
   type Vault,
 } from '../../src/vault';
 import { createLogger } from '../../src/log/logger';
+import { folderSecretStore } from '../../src/vault/folder-keychain';
 import { emptyKeychain, fakeApiKey, tempHome, testKeychain } from './helpers';
 
-const { store } = testKeychain();
-afterAll(() => emptyKeychain(store));
+const { store: keychain } = testKeychain();
+afterAll(() => emptyKeychain(keychain));
 
 let home: string;
 let cleanup: () => Promise<void>;
 let vault: Vault;
+/** The keychain as the test's data folder sees it: entries by key id. */
+let store: SecretStore;
 beforeEach(async () => {
   ({ home, cleanup } = await tempHome());
-  vault = await openVault({ home, secretStore: store });
+  vault = await openVault({ home, secretStore: keychain });
+  store = folderSecretStore(keychain, home);
 });
 afterEach(async () => {
-  await emptyKeychain(store);
+  await emptyKeychain(keychain);
   await cleanup();
 });
 
@@ -220,9 +224,9 @@ describe('vault keys', () => {
     const shop = await addShop();
     // Another process removes the server between the two writes.
     const racing: SecretStore = {
-      ...store,
+      ...keychain,
       set: async (account, secret) => {
-        await store.set(account, secret);
+        await keychain.set(account, secret);
         await vault.update((draft) => {
           draft.servers = [];
         });
@@ -429,7 +433,7 @@ describe('vault logging', () => {
     const logFile = path.join(home, 'logs', 'vault.log');
     const logged = await openVault({
       home,
-      secretStore: store,
+      secretStore: keychain,
       logger: createLogger({ destination: logFile, level: 'debug' }),
     });
     const shop = await logged.addServer({

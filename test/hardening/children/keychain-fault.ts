@@ -14,6 +14,7 @@ import {
   KEYCHAIN_SERVICE,
   openVault,
 } from '../../../src/vault';
+import { folderSecretStore } from '../../../src/vault/folder-keychain';
 import { hasLockedItems } from '../../../src/vault/locked-items';
 import { recordTestSecret } from '../../support/secrets';
 
@@ -22,6 +23,8 @@ const [scenario = '', home = ''] = process.argv.slice(2);
 // session, and the command line run below must see the same entries.
 const store = createKeytarStore({ timeoutMs: 4_000 });
 const vault = await openVault({ home, secretStore: store });
+/** The data folder's entries, by key id, as the vault names them. */
+const ownEntries = () => folderSecretStore(store, home).accounts();
 const server = await vault.addServer({
   baseUrl: 'https://btcpay.example.com/',
   name: 'Fault shop',
@@ -127,13 +130,13 @@ if (cli) {
   );
 }
 if (process.env['FAULT_GET_AFTER'] === '1') {
-  const got = await store
+  const got = await folderSecretStore(store, home)
     .get(String(report['storedBefore']))
     .then((value) => (value === null ? 'null' : 'value'), String);
   process.stdout.write(`${JSON.stringify({ got })}\n`);
 }
 if (process.env['FAULT_LIST_AFTER'] === '1') {
-  const accounts = await store.accounts().catch(String);
+  const accounts = await ownEntries().catch(String);
   process.stdout.write(`${JSON.stringify({ accounts })}\n`);
   // A fresh, unlocked daemon on the same keyring shows what is really in it.
   execFileSync(
@@ -141,7 +144,7 @@ if (process.env['FAULT_LIST_AFTER'] === '1') {
     ['--replace', '--unlock', '--components=secrets'],
     { input: 'fault-keyring-password', stdio: ['pipe', 'ignore', 'ignore'] },
   );
-  const unlocked = await store.accounts().catch(String);
+  const unlocked = await ownEntries().catch(String);
   process.stdout.write(`${JSON.stringify({ unlocked })}\n`);
 }
 // A keychain call stuck in native code can keep the process alive; the test
