@@ -13,6 +13,7 @@ import type { Vault } from '../../vault';
 import type { KeyRecord } from '../../vault/schema';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
+import { checkedLabel } from '../label';
 import { note, paint, printable, printJson, say } from '../output';
 import { promptYesNo } from '../prompt';
 import { collectRepeated } from '../repeated-option';
@@ -93,6 +94,8 @@ async function authorizeCommand(
   context: CliContext,
   options: AuthorizeOptions,
 ): Promise<void> {
+  // The application name is the label BTCPay gives the key.
+  if (options.name !== undefined) checkedLabel(options.name, '--name');
   const permissions = checkedPermissions(options);
   const vault = await openCliVault(context);
   const timeoutSeconds =

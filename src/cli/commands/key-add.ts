@@ -12,7 +12,8 @@ import type { Vault } from '../../vault';
 import type { KeyRecord, ServerRecord } from '../../vault/schema';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
-import { note, paint, printJson, say } from '../output';
+import { checkedLabel } from '../label';
+import { note, paint, printable, printJson, say } from '../output';
 import { promptHidden, readPassword, readSecretFromStdin } from '../prompt';
 import { checkStoreIds, storesToCheck } from '../store-ids';
 import { cliServerCalls, openCliVault } from '../vault';
@@ -79,6 +80,7 @@ async function createCommand(
   context: CliContext,
   options: CreateOptions,
 ): Promise<void> {
+  checkedLabel(options.label, '--label');
   if (options.passwordStdin && !options.user) {
     throw new CommandFailure(
       ExitCode.usage,
@@ -104,7 +106,10 @@ async function createCommand(
       ...cliServerCalls(context),
       onWarnings: (warnings) => {
         for (const warning of warnings) {
-          note(context, `${paint(context, 'yellow', 'Warning:')} ${warning}`);
+          note(
+            context,
+            `${paint(context, 'yellow', 'Warning:')} ${printable(warning)}`,
+          );
         }
       },
     },
@@ -188,6 +193,7 @@ async function importCommand(
   context: CliContext,
   options: ImportOptions,
 ): Promise<void> {
+  if (options.label !== undefined) checkedLabel(options.label, '--label');
   const vault = await openCliVault(context);
   const server = await requireServer(vault, options.server);
   const secret = options.keyStdin
@@ -219,7 +225,7 @@ async function importCommand(
     note(
       context,
       `${paint(context, 'yellow', 'Note:')} --label was not applied: the ` +
-        `key was already stored as "${imported.key.label}", and a restore ` +
+        `key was already stored as "${printable(imported.key.label)}", and a restore ` +
         'keeps its record as it is.',
     );
   }
@@ -242,7 +248,7 @@ function printRestored(context: CliContext, imported: ImportKeyResult): void {
   const { key, restoredFrom } = imported;
   say(
     context,
-    `${paint(context, 'green', 'Restored')} the secret of "${key.label}" ` +
+    `${paint(context, 'green', 'Restored')} the secret of "${printable(key.label)}" ` +
       `(${key.id}): the server confirmed the key, and its keychain entry ` +
       'holds it again. No new key was stored.',
   );
@@ -262,7 +268,9 @@ function describeStored(key: KeyRecord): string {
     key.grantedPermissions.length === 0
       ? 'no permissions'
       : key.grantedPermissions.join(', ');
-  return `"${key.label}" as ${key.id} (${key.fingerprint}): ${permissions}.`;
+  return printable(
+    `"${key.label}" as ${key.id} (${key.fingerprint}): ${permissions}.`,
+  );
 }
 
 /** Non-admins get only part of what they ask for: say which part and why. */
@@ -275,7 +283,7 @@ function reportGrantedVersusRequested(
   for (const difference of differences) {
     note(
       context,
-      `${paint(context, 'yellow', 'Note:')} ${difference.explanation}`,
+      `${paint(context, 'yellow', 'Note:')} ${printable(difference.explanation)}`,
     );
   }
 }
