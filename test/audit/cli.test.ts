@@ -253,15 +253,30 @@ describe('the audit of a data folder', () => {
     expect(await folderSnapshot()).toEqual(before);
   });
 
-  it('reports damaged metadata without moving or repairing it', async () => {
-    await writeFile(path.join(home, 'metadata.json'), '{"version": 1, "ser');
-    const before = await folderSnapshot();
+  it('sets damaged metadata aside as every command does, reports it, and ends with exit 10', async () => {
+    const damaged = '{"version": 1, "ser';
+    await writeFile(path.join(home, 'metadata.json'), damaged);
 
     const ctx = context();
-    expect(await runCli(['audit'], ctx)).toBe(ExitCode.failure);
-    expect(ctx.err()).toContain('is not valid JSON');
-    expect(ctx.err()).toContain(path.join(home, 'metadata.json'));
-    expect(await folderSnapshot()).toEqual(before);
+    expect(await runCli(['audit', '--fail-on', 'high'], ctx)).toBe(
+      ExitCode.unavailable,
+    );
+    const [setAside = ''] = (await readdir(home)).filter((name) =>
+      name.startsWith('metadata.json.unreadable-'),
+    );
+    expect(await readFile(path.join(home, setAside), 'utf8')).toBe(damaged);
+    // The report is written first, and names the file set aside.
+    expect(ctx.out()).toMatch(/^high +metadata-set-aside +whole vault/m);
+    expect(ctx.out()).toContain(setAside);
+    expect(ctx.err()).toMatch(/^Error: .*is not valid JSON.*moved, unchanged/m);
+    expect(ctx.err()).toMatch(/^Next: \S/m);
+    expect(ctx.err()).not.toContain('bug');
+
+    // The next audit finds the set-aside file and nothing damaged.
+    const again = context();
+    expect(await runCli(['audit'], again)).toBe(ExitCode.ok);
+    expect(again.out()).toContain(setAside);
+    expect(again.err()).toBe('');
   });
 });
 

@@ -14,9 +14,14 @@ import {
   renderTerminalReport,
   runAudit,
   SEVERITIES,
+  type AuditInputs,
   type AuditReport,
   type Severity,
 } from '../../audit';
+import {
+  MetadataError,
+  readMetadata as readVaultMetadata,
+} from '../../vault/metadata-store';
 import type { SecretStore } from '../../vault/secret-store';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
@@ -82,7 +87,8 @@ export async function runAuditCommand(
   secretStore?: SecretStore,
 ): Promise<AuditReport> {
   if (options.out) await checkWritable(options.out);
-  const report = runAudit(await loadInputs(options, context, secretStore));
+  const { inputs, setAside } = await loadInputs(options, context, secretStore);
+  const report = runAudit(inputs);
   context.logger.info(
     {
       findings: report.findings.length,
@@ -98,6 +104,9 @@ export async function runAuditCommand(
   } else {
     context.stdout.write(text);
   }
+  // After the report, which names the set-aside file: exit 10 like every
+  // other command that found the metadata damaged.
+  if (setAside) throw setAside;
 
   const threshold = options.failOn;
   if (threshold !== undefined) {
@@ -130,25 +139,47 @@ async function writeSchema(
   }
 }
 
+/** What the audit reads, and the metadata error it set a damaged file aside with. */
+interface LoadedInputs {
+  inputs: AuditInputs;
+  setAside: MetadataError | null;
+}
+
+/**
+ * Reads the audit's inputs. A damaged metadata file is set aside by the
+ * vault's own reader, as by every other command, and the audit then runs
+ * on what is left, so its report names the set-aside file.
+ */
 async function loadInputs(
   options: AuditCommandOptions,
   context: CliContext,
   secretStore: SecretStore | undefined,
-): ReturnType<typeof loadAuditInputs> {
-  try {
-    return await loadAuditInputs(context.home, {
+): Promise<LoadedInputs> {
+  const load = () =>
+    loadAuditInputs(context.home, {
       keychain: options.keychain === true,
       ...(secretStore === undefined ? {} : { secretStore }),
     });
+  try {
+    return { inputs: await load(), setAside: null };
   } catch (error) {
     if (error instanceof AuditConfigError) {
       throw new CommandFailure(ExitCode.usage, error.message);
     }
-    if (error instanceof AuditMetadataError) {
-      throw new CommandFailure(ExitCode.failure, error.message);
-    }
-    throw error;
+    if (!(error instanceof AuditMetadataError)) throw error;
   }
+  const setAside = await readVaultMetadata(context.home).then(
+    () => null,
+    (error: unknown) => {
+      // A file left in place (from a newer version, say) leaves nothing to
+      // audit: the error says what to do.
+      if (!(error instanceof MetadataError) || error.setAsideAs === null) {
+        throw error;
+      }
+      return error;
+    },
+  );
+  return { inputs: await load(), setAside };
 }
 
 function render(
