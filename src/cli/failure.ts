@@ -26,11 +26,16 @@ export class UserDeclined extends CommandFailure {
   }
 }
 
-/** The failure for a destructive command run without a terminal or --yes. */
-export function confirmationNeeded(what: string): CommandFailure {
+/**
+ * The failure for a destructive command run without a terminal or --yes.
+ * `action` is what was not done, as a short phrase that follows "Did not"
+ * (`revoke "Invoices" (k_…)`), never the question a terminal would ask.
+ */
+export function confirmationNeeded(action: string): CommandFailure {
   return new CommandFailure(
     ExitCode.usage,
-    `${what} needs a confirmation, and there is no terminal to ask on.`,
+    `Did not ${action}: that needs a confirmation, and there is no ` +
+      'terminal to ask on.',
     'Pass --yes to confirm in a script.',
   );
 }

@@ -189,17 +189,18 @@ export function isCancelled(error: unknown): boolean {
 }
 
 /**
- * Confirms a destructive action: `--yes` confirms, a terminal asks, and
- * without either the command is refused rather than guessed.
+ * Confirms a destructive action: `--yes` confirms, a terminal asks
+ * `question`, and without either the command is refused, naming `action`
+ * (a short phrase such as `revoke "Invoices" (k_…)`) rather than guessing.
  */
 export async function confirmAction(
   context: CliContext,
   options: { yes?: boolean },
-  question: string,
+  confirm: { question: string; action: string },
 ): Promise<void> {
   if (options.yes) return;
-  if (!context.isTTY) throw confirmationNeeded(question.replace(/\?$/, ''));
-  if (!(await promptYesNo(context, question))) throw cancelled();
+  if (!context.isTTY) throw confirmationNeeded(confirm.action);
+  if (!(await promptYesNo(context, confirm.question))) throw cancelled();
 }
 
 function requireTerminal(

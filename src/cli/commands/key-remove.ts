@@ -30,12 +30,13 @@ function registerRevoke(key: Command, context: CliContext): void {
       const vault = await openCliVault(context);
       const { key: stored, server } = await requireKey(vault, id);
       if (stored.revokedAt !== null) throw alreadyRevoked(stored);
-      await confirmAction(
-        context,
-        options,
-        `Revoke "${printable(stored.label)}" (${stored.id}) on ${server.baseUrl}? ` +
+      const named = `"${printable(stored.label)}" (${stored.id})`;
+      await confirmAction(context, options, {
+        question:
+          `Revoke ${named} on ${server.baseUrl}? ` +
           'Anything using it stops working.',
-      );
+        action: `revoke ${named}`,
+      });
       const result = await revokeKey(vault, stored.id, cliServerCalls(context));
       context.logger.info(
         {
@@ -72,11 +73,11 @@ function registerDelete(key: Command, context: CliContext): void {
         }
         const vault = await openCliVault(context);
         const { key: stored } = await requireKey(vault, id);
-        await confirmAction(
-          context,
-          options,
-          `Delete "${printable(stored.label)}" (${stored.id}) here? It keeps working on the server.`,
-        );
+        const named = `"${printable(stored.label)}" (${stored.id})`;
+        await confirmAction(context, options, {
+          question: `Delete ${named} here? ${serverSide(stored)}`,
+          action: `delete ${named}`,
+        });
         await deleteKeyLocally(vault, stored.id);
         context.logger.info(
           { keyId: stored.id, fingerprint: stored.fingerprint },
@@ -84,10 +85,21 @@ function registerDelete(key: Command, context: CliContext): void {
         );
         say(
           context,
-          `Deleted "${printable(stored.label)}" here; it still works on the server until revoked there.`,
+          stored.revokedAt === null
+            ? `Deleted ${named} here; it still works on the server until ` +
+                'revoked there.'
+            : `Deleted ${named} here; it was already revoked on ` +
+                `${stored.revokedAt}.`,
         );
       },
     );
+}
+
+/** What deleting a key here leaves on its server, for the question. */
+function serverSide(key: KeyRecord): string {
+  return key.revokedAt === null
+    ? 'It keeps working on the server.'
+    : `It was already revoked on ${key.revokedAt}.`;
 }
 
 /** A revoked key is not sent again: the documented "not here" (exit 7). */

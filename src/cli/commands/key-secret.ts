@@ -27,11 +27,11 @@ function registerReveal(key: Command, context: CliContext): void {
     .action(async (id: string, options: { yes?: boolean }) => {
       const vault = await openCliVault(context);
       const { key: stored } = await requireKey(vault, id);
-      await confirmAction(
-        context,
-        options,
-        `Show the key "${printable(stored.label)}" in clear text?`,
-      );
+      const named = `"${printable(stored.label)}" (${stored.id})`;
+      await confirmAction(context, options, {
+        question: `Show the key ${named} in clear text?`,
+        action: `show the key ${named} in clear text`,
+      });
       const secret = await vault.readSecret(stored.id, 'reveal');
       context.logger.info(
         { keyId: stored.id, fingerprint: stored.fingerprint },

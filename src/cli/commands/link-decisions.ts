@@ -76,11 +76,10 @@ async function forgetCommand(
     );
   }
   if (options.revokeKey && known.keyId) {
-    await confirmAction(
-      context,
-      options,
-      `Revoke key ${known.keyId} on the server?`,
-    );
+    await confirmAction(context, options, {
+      question: `Revoke key ${known.keyId} on the server?`,
+      action: `forget ${id} and revoke key ${known.keyId}`,
+    });
   }
   await forgetDecision(vault, id);
   say(context, `Forgot ${id}; the app will be asked again.`);

@@ -127,7 +127,10 @@ function registerRemove(server: Command, context: CliContext): void {
         const known = await vault.findServer(idOrUrl);
         // An unknown server is reported as such before anything is asked.
         if (known) {
-          await confirmAction(context, options, `Remove ${known.baseUrl}?`);
+          await confirmAction(context, options, {
+            question: `Remove ${known.baseUrl}?`,
+            action: `remove ${known.baseUrl}`,
+          });
         }
         const removed = await removeServer(vault, idOrUrl, options);
         context.logger.info({ serverId: removed.id }, 'server remove');
