@@ -1,5 +1,5 @@
 import { adoptOrphanedKeys, type AdoptResult } from '../../keys';
-import type { ReconcileReport } from '../../vault';
+import type { ReconcileReport, Vault } from '../../vault';
 import { ExitCode, type CliContext, type RegisterCommands } from '../context';
 import { CommandFailure } from '../failure';
 import { paint, printable, printJson, say } from '../output';
@@ -62,16 +62,17 @@ async function reconcileCommand(
         cliServerCalls(context),
       )
     : null;
-  if (options.deleteOrphans && options.key) {
-    requireOrphans(await vault.reconcile({}), options.key);
-  }
-  await confirmDeletions(context, options);
-  const report = await vault.reconcile({
-    repair: options.repair === true,
-    deleteOrphans: options.deleteOrphans === true,
+  const deletion = await confirmDeletions(context, vault, options);
+  const found = await vault.reconcile({
+    ...deletion,
     checkSecrets: true,
     ...(options.key ? { onlyOrphans: options.key } : {}),
   });
+  // Asked to delete, with nothing to delete: say so, as an empty repair.
+  const report =
+    found.repaired === null && (options.repair || options.deleteOrphans)
+      ? { ...found, repaired: { removedSecrets: [], removedRecords: [] } }
+      : found;
   context.logger.info(
     {
       adopted: adoption?.adopted.map((key) => key.id) ?? [],
@@ -130,26 +131,42 @@ function requireOrphans(report: ReconcileReport, ids: readonly string[]): void {
   }
 }
 
+/**
+ * Which of the asked-for deletions have something to delete, confirmed:
+ * with nothing to delete nothing is asked, so a script's `--repair` on an
+ * intact vault just ends well.
+ */
 async function confirmDeletions(
   context: CliContext,
+  vault: Vault,
   options: ReconcileCommandOptions,
-): Promise<void> {
+): Promise<{ repair: boolean; deleteOrphans: boolean }> {
+  if (!options.repair && !options.deleteOrphans) {
+    return { repair: false, deleteOrphans: false };
+  }
+  const found = await vault.reconcile({});
+  if (options.deleteOrphans && options.key) requireOrphans(found, options.key);
+  const deletion = {
+    repair: options.repair === true && found.metadataWithoutSecret.length > 0,
+    deleteOrphans:
+      options.deleteOrphans === true && found.secretsWithoutMetadata.length > 0,
+  };
   const orphans = options.key
     ? `the orphaned keychain entries ${options.key.join(', ')}`
     : 'every orphaned keychain entry';
   const what = [
-    options.deleteOrphans ? orphans : '',
-    options.repair ? 'key records without a secret' : '',
+    deletion.deleteOrphans ? orphans : '',
+    deletion.repair ? 'key records without a secret' : '',
   ].filter(Boolean);
-  if (what.length === 0) return;
-  const warning = options.deleteOrphans
+  if (what.length === 0) return deletion;
+  const warning = deletion.deleteOrphans
     ? ' An orphaned entry may be the only copy of a working key.'
     : '';
-  await confirmAction(
-    context,
-    options,
-    `Delete ${what.join(' and ')}?${warning}`,
-  );
+  await confirmAction(context, options, {
+    question: `Delete ${what.join(' and ')}?${warning}`,
+    action: `delete ${what.join(' and ')}`,
+  });
+  return deletion;
 }
 
 function printAdoption(context: CliContext, adoption: AdoptResult): void {
@@ -225,6 +242,9 @@ function printRepaired(
   repaired: NonNullable<ReconcileReport['repaired']>,
 ): void {
   const { removedSecrets, removedRecords } = repaired;
+  if (removedSecrets.length === 0 && removedRecords.length === 0) {
+    return say(context, 'Nothing needed repair; nothing was deleted.');
+  }
   say(
     context,
     `Deleted ${removedSecrets.length} keychain entr` +
