@@ -1,6 +1,7 @@
 import type { AuditReport } from './report-schema';
 import { SEVERITIES } from './report-schema';
 import {
+  counted,
   countsInWords,
   lastCheckInWords,
   permissionsInWords,
@@ -21,9 +22,11 @@ export function renderMarkdownReport(report: AuditReport): string {
   const parts = [
     '# BTCPay Key Manager audit',
     '',
-    `Generated ${report.generatedAt}: ${summary.keyCount} active keys ` +
-      `(${summary.revokedKeyCount} revoked) on ${summary.serverCount} ` +
-      `servers; ${report.config.eventCount} events in the log; keychain ` +
+    `Generated ${report.generatedAt}: ` +
+      `${counted(summary.keyCount, 'active key')} ` +
+      `(${summary.revokedKeyCount} revoked) on ` +
+      `${counted(summary.serverCount, 'server')}; ` +
+      `${counted(report.config.eventCount, 'event')} in the log; keychain ` +
       `${report.config.keychainChecked ? 'checked' : 'not checked'}. ` +
       `Findings: ${countsInWords(summary.bySeverity)}.`,
     '',

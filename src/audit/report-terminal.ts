@@ -1,6 +1,7 @@
 import { printable } from '../display/printable';
 import type { AuditReport, Severity } from './report-schema';
 import {
+  counted,
   countsInWords,
   lastCheckInWords,
   permissionsInWords,
@@ -36,9 +37,10 @@ export function renderTerminalReport(
 
   const out: string[] = [
     `BTCPay Key Manager audit, ${report.generatedAt}`,
-    `${summary.keyCount} active keys (${summary.revokedKeyCount} revoked) ` +
-      `on ${summary.serverCount} servers; ` +
-      `${report.config.eventCount} events in the log` +
+    `${counted(summary.keyCount, 'active key')} ` +
+      `(${summary.revokedKeyCount} revoked) ` +
+      `on ${counted(summary.serverCount, 'server')}; ` +
+      `${counted(report.config.eventCount, 'event')} in the log` +
       (report.config.keychainChecked ? '; keychain checked' : ''),
     `Findings: ${countsInWords(summary.bySeverity)}`,
     ...settingsInWords(report.config).map(

@@ -101,3 +101,8 @@ export function subjectOf(
   }
   return 'whole vault';
 }
+
+/** A count with its noun, singular for one: "1 server", "2 servers". */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -39,7 +39,8 @@ function chainLine(context: CliContext, chain: EventLogVerification): string {
     return paint(
       context,
       'red',
-      `Hash chain broken at line ${chain.line}: ${chain.message}.`,
+      // The vault's message is a sentence already, with its full stop.
+      `Hash chain broken at line ${chain.line}: ${chain.message.replace(/\.$/, '')}.`,
     );
   }
   const entries = chain.count === 1 ? 'entry' : 'entries';
