@@ -88,7 +88,7 @@ export function errorFromAnswer(
 ): GreenfieldError {
   const { status } = raw;
   if (status >= 300 && status < 400) return redirectError(raw);
-  if (status >= 500) return serverError(raw);
+  if (status >= 500) return serverError(raw, exchange);
 
   const body = readBody(raw);
   if (status === 404 && exchange.probe) {
@@ -162,10 +162,11 @@ function redirectError(raw: RawResponse): GreenfieldError {
   );
 }
 
-function serverError(raw: RawResponse): GreenfieldError {
+function serverError(raw: RawResponse, exchange: Exchange): GreenfieldError {
   const body = readBody(raw);
   const parsed =
     body.type === 'json' ? GreenfieldErrorBody.safeParse(body.value) : null;
+  if (exchange.probe && !parsed?.success) return bareProbeServerError(raw);
   return new GreenfieldError('server-error', {
     message: `BTCPay Server had an internal problem (HTTP ${raw.status}).`,
     nextStep:
@@ -176,6 +177,27 @@ function serverError(raw: RawResponse): GreenfieldError {
     ...(parsed?.success && parsed.data.message
       ? { serverMessage: parsed.data.message }
       : {}),
+  });
+}
+
+/**
+ * A 5xx without BTCPay's error body from the health probe, the check that
+ * tells whether an address is BTCPay Server at all. BTCPay's own 5xx can be
+ * bare too (an unhandled exception, a proxy in front of it), so both
+ * readings are said.
+ */
+function bareProbeServerError(raw: RawResponse): GreenfieldError {
+  return new GreenfieldError('server-error', {
+    message:
+      `The address answered HTTP ${raw.status} without BTCPay Server’s ` +
+      'error format; it may not be BTCPay Server, or it is and had an ' +
+      'internal problem.',
+    nextStep:
+      'Check the address: open it in a browser and copy the address of ' +
+      'your BTCPay Server’s login page, without "/login". If it is your ' +
+      'BTCPay Server, try again later; its logs say why.',
+    status: raw.status,
+    code: null,
   });
 }
 
