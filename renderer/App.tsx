@@ -25,7 +25,13 @@ function Screen({
     case 'keys':
       return <KeysScreen navigate={navigate} notice={route.notice} />;
     case 'key':
-      return <KeyDetailScreen keyId={route.keyId} navigate={navigate} />;
+      return (
+        <KeyDetailScreen
+          keyId={route.keyId}
+          navigate={navigate}
+          notices={route.notices}
+        />
+      );
     case 'new-key':
       return <NewKeyScreen serverId={route.serverId} navigate={navigate} />;
     case 'servers':

@@ -1,7 +1,7 @@
 /** The screens of the app and how to reach them. */
 export type Route =
   | { screen: 'keys'; notice?: string }
-  | { screen: 'key'; keyId: string }
+  | { screen: 'key'; keyId: string; notices?: string[] }
   | { screen: 'new-key'; serverId?: string }
   | { screen: 'servers' }
   | { screen: 'audit' }

@@ -222,9 +222,12 @@ function KeyActions({
 export function KeyDetailScreen({
   keyId,
   navigate,
+  notices = [],
 }: {
   keyId: string;
   navigate: Navigate;
+  /** What the import or creation that led here wants the merchant to know. */
+  notices?: readonly string[];
 }) {
   const { data, reload } = useOperation('getKey', { keyId });
   if (data.state === 'loading') return <Loading label="Loading the key…" />;
@@ -245,6 +248,13 @@ export function KeyDetailScreen({
         <h1 id="key-title">{detail.label}</h1>
         <RiskBadges risks={detail.risks} />
       </div>
+      {notices.length > 0 && (
+        <ul className="notice" role="status" aria-label="About this key">
+          {notices.map((text) => (
+            <li key={text}>{text}</li>
+          ))}
+        </ul>
+      )}
       <dl className="facts">
         <dt>Server</dt>
         <dd>

@@ -119,10 +119,10 @@ function NewKeyForm({
         );
         return;
       }
-      const key = await createOverRest();
+      const { key, notices } = await createOverRest();
       setAuth({ email: auth.email, password: '' });
       setApiKey('');
-      navigate({ screen: 'key', keyId: key.id });
+      navigate({ screen: 'key', keyId: key.id, notices });
     });
   };
 

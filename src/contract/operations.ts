@@ -6,6 +6,7 @@ import {
   DeepLinkRequestView,
   DelegationView,
   EventView,
+  KeyAdded,
   KeyDetail,
   KeyView,
   PermissionLine,
@@ -103,7 +104,7 @@ export const operations = {
       permissions,
       auth: ServerAuth,
     }),
-    response: resultOf(KeyView),
+    response: resultOf(KeyAdded),
   },
   startAuthorize: {
     request: AuthorizeRequest,
@@ -118,7 +119,7 @@ export const operations = {
       label: z.string().min(1).max(200),
       apiKey: z.string().min(1).max(512),
     }),
-    response: resultOf(KeyView),
+    response: resultOf(KeyAdded),
   },
   verifyKeys: {
     request: z.object({

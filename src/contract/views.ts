@@ -64,6 +64,17 @@ export const KeyView = z.object({
 });
 export type KeyView = z.infer<typeof KeyView>;
 
+/**
+ * A key just imported or created, with what the merchant should know beyond
+ * "stored": a lost secret put back, permissions the server does not define,
+ * a new manager key.
+ */
+export const KeyAdded = z.object({
+  key: KeyView,
+  notices: z.array(z.string()),
+});
+export type KeyAdded = z.infer<typeof KeyAdded>;
+
 /** One permission explained in plain words, for the inspector and consent. */
 export const PermissionLine = z.object({
   permission: z.string(),

@@ -167,6 +167,35 @@ async function restoreConfirmedKey(
   };
 }
 
+/**
+ * What a merchant should know about an import beyond "stored": that it put
+ * a lost secret back instead of storing a new key (and what it overwrote),
+ * or that the key became the server's manager key.
+ */
+export function importNotices(result: ImportKeyResult): string[] {
+  if (!result.restored) {
+    return result.becameManager ? [BECAME_MANAGER] : [];
+  }
+  const notices = [
+    'This key was already stored here, but the keychain no longer held its ' +
+      'secret. The server confirmed the key, and its secret is back in the ' +
+      'keychain; no new key was stored.',
+  ];
+  const overwritten = result.restoredFrom?.overwrittenFingerprint;
+  if (overwritten) {
+    notices.push(
+      `Its keychain entry held another key (${overwritten}), which it no ` +
+        'longer does: import that key too if it is still needed.',
+    );
+  }
+  return notices;
+}
+
+/** The notice for a key that holds `unrestricted` and became the manager. */
+export const BECAME_MANAGER =
+  'It holds unrestricted, so it is now this server’s manager key: the key ' +
+  'manager creates and revokes other keys with it.';
+
 /** A key `/api/v1/api-keys/current` just confirmed, and its label here. */
 export interface ConfirmedKey {
   secret: string;

@@ -1,6 +1,6 @@
 import type { ContractHandlers } from '../contract';
 import { createKeyOverRest } from '../keys/create';
-import { importKey } from '../keys/import';
+import { BECAME_MANAGER, importKey, importNotices } from '../keys/import';
 import { requireKey } from '../keys/lookup';
 import { deleteKeyLocally, revokeKey } from '../keys/revoke';
 import { verifyKeys } from '../keys/verify';
@@ -73,23 +73,33 @@ export function keyHandlers(
       }),
     importKey: ({ serverId, label, apiKey }) =>
       answer(async () => {
-        const { key } = await importKey(
+        const imported = await importKey(
           vault,
           { serverId, secret: apiKey, label },
           options,
         );
         changed();
-        return (await viewOf(key.id)) ?? unreachable();
+        return {
+          key: (await viewOf(imported.key.id)) ?? unreachable(),
+          notices: importNotices(imported),
+        };
       }),
     createKeyRest: ({ serverId, label, permissions, auth }) =>
       answer(async () => {
-        const { key } = await createKeyOverRest(
+        const warnings: string[] = [];
+        const created = await createKeyOverRest(
           vault,
           { serverId, label, permissions, auth },
-          options,
+          { ...options, onWarnings: (found) => warnings.push(...found) },
         );
         changed();
-        return (await viewOf(key.id)) ?? unreachable();
+        return {
+          key: (await viewOf(created.key.id)) ?? unreachable(),
+          notices: [
+            ...warnings,
+            ...(created.becameManager ? [BECAME_MANAGER] : []),
+          ],
+        };
       }),
     verifyKeys: ({ keyIds }) =>
       answer(async () => {

@@ -66,12 +66,13 @@ describe('closeBeforeQuit', () => {
       'btcpay.store.canviewinvoices',
     ]);
     const server = await answer('addServer', { url: sandbox.url });
-    const key = await answer('importKey', {
+    const imported = await answer('importKey', {
       serverId: server['id'],
       label: 'Till',
       apiKey,
     });
-    const copied = await answer('copyKey', { keyId: key['id'] });
+    const key = imported['key'] as { id: string };
+    const copied = await answer('copyKey', { keyId: key.id });
     expect(copied['clearsAfterSeconds']).toBe(30);
     expect(clipboard.text).toBe(apiKey);
 

@@ -155,3 +155,26 @@ describe('KeyDetailScreen', () => {
     );
   });
 });
+
+describe('KeyDetailScreen after an import or creation', () => {
+  it('shows what the core noted about the key, and nothing when it noted nothing', async () => {
+    const fake = fakeApi({ getKey: detail });
+    const notes = [
+      'This key was already stored here, but the keychain no longer held its secret.',
+      'Its keychain entry held another key (ab12cd34), which it no longer does.',
+    ];
+    renderWith(
+      fake,
+      <KeyDetailScreen keyId="k_1" navigate={navigate} notices={notes} />,
+    );
+    const shown = await screen.findByRole('status', { name: 'About this key' });
+    expect(
+      [...shown.querySelectorAll('li')].map((item) => item.textContent),
+    ).toEqual(notes);
+
+    cleanup();
+    renderWith(fake, <KeyDetailScreen keyId="k_1" navigate={navigate} />);
+    await screen.findByRole('heading', { name: 'Web shop' });
+    expect(screen.queryByRole('status', { name: 'About this key' })).toBeNull();
+  });
+});

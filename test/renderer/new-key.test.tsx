@@ -126,7 +126,9 @@ describe('NewKeyScreen method', () => {
 
 describe('NewKeyScreen stores', () => {
   it('forgets the loaded stores and the chosen store when the server changes', async () => {
-    const fake = fakeWithStores({ createKeyRest: key(9) });
+    const fake = fakeWithStores({
+      createKeyRest: { key: key(9), notices: [] },
+    });
     renderWith(fake, <NewKeyScreen serverId="s2" navigate={navigate} />);
     fireEvent.click(
       await screen.findByRole('button', { name: 'Load the stores of Cafe' }),
@@ -265,7 +267,7 @@ describe('NewKeyScreen creating', () => {
     const fake = fakeApi({
       listServers: [shop],
       permissionCatalogue: catalogue,
-      createKeyRest: key(7),
+      createKeyRest: { key: key(7), notices: [] },
     });
     renderWith(fake, <NewKeyScreen navigate={(r) => routes.push(r)} />);
     fireEvent.click(await screen.findByRole('radio', { name: /password/ }));
@@ -281,7 +283,7 @@ describe('NewKeyScreen creating', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Create the key' }));
     await waitFor(() =>
-      expect(routes).toEqual([{ screen: 'key', keyId: 'k_7' }]),
+      expect(routes).toEqual([{ screen: 'key', keyId: 'k_7', notices: [] }]),
     );
     expect(lastCall(fake, 'createKeyRest')).toEqual({
       serverId: 's1',
@@ -322,12 +324,13 @@ describe('NewKeyScreen creating', () => {
     expect(screen.getByText('2 selected')).toBeTruthy();
   });
 
-  it('imports a pasted key without showing it', async () => {
+  it('imports a pasted key without showing it, and passes on what the core noted', async () => {
     const routes: unknown[] = [];
+    const restored = 'This key was already stored here, but …';
     const fake = fakeApi({
       listServers: [shop],
       permissionCatalogue: catalogue,
-      importKey: key(3),
+      importKey: { key: key(3), notices: [restored] },
     });
     renderWith(fake, <NewKeyScreen navigate={(r) => routes.push(r)} />);
     fireEvent.click(await screen.findByRole('radio', { name: /Import/ }));
@@ -339,7 +342,9 @@ describe('NewKeyScreen creating', () => {
       screen.getByRole('button', { name: 'Check and store the key' }),
     );
     await waitFor(() =>
-      expect(routes).toEqual([{ screen: 'key', keyId: 'k_3' }]),
+      expect(routes).toEqual([
+        { screen: 'key', keyId: 'k_3', notices: [restored] },
+      ]),
     );
     expect(lastCall(fake, 'importKey')).toEqual({
       serverId: 's1',
