@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeyLabel } from './labels';
 import { resultOf } from './result';
 import {
   AuditView,
@@ -48,7 +49,7 @@ export const CLIPBOARD_CLEAR_SECONDS = 30;
 /** What the user asks BTCPay for in the browser authorize flow. */
 export const AuthorizeRequest = z.object({
   serverId: z.string().min(1),
-  label: z.string().min(1).max(200),
+  label: KeyLabel,
   permissions,
   strict: z.boolean(),
   selectiveStores: z.boolean(),
@@ -100,7 +101,7 @@ export const operations = {
   },
   createKeyRest: {
     request: serverRef.extend({
-      label: z.string().min(1).max(200),
+      label: KeyLabel,
       permissions,
       auth: ServerAuth,
     }),
@@ -116,7 +117,7 @@ export const operations = {
   },
   importKey: {
     request: serverRef.extend({
-      label: z.string().min(1).max(200),
+      label: KeyLabel,
       apiKey: z.string().min(1).max(512),
     }),
     response: resultOf(KeyAdded),
