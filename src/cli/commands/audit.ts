@@ -69,6 +69,16 @@ export const registerAuditCommand: RegisterCommands = (program, context) => {
       'print the JSON Schema of the --json report and exit, without auditing',
     )
     .action(async (options: AuditCommandOptions) => {
+      if (options.out?.trim() === '') {
+        // Falsy, it would silently mean stdout: a script's unset variable.
+        throw new CommandFailure(
+          ExitCode.usage,
+          '--out was given an empty file name, so there is nowhere to ' +
+            'write the report; nothing was audited.',
+          'Name the report file after --out, or leave --out out to print ' +
+            'the report on stdout.',
+        );
+      }
       if (options.schema) {
         await writeSchema(options, context);
         return;
