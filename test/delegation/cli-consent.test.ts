@@ -194,3 +194,38 @@ describe('btcpay-keys link handle for a store-limited request in a script', () =
     SLOW,
   );
 });
+
+describe('btcpay-keys link handle with a store name that carries control characters', () => {
+  it(
+    'lists the store in printable text, so its name cannot rewrite the picker',
+    async () => {
+      const forged = `Evil\u001b[2K\r  9. Trusted store (st_fake)\u202e`;
+      cli.sandbox.admin.addStore(MERCHANT, forged);
+      const requester = startRequesterProcess(
+        cli.home,
+        cli.sandbox.url,
+        [VIEW],
+        { selectStore: true },
+      );
+      const run = await runInTerminal(
+        cli.home,
+        ['link', 'handle', await requester.link, '--method', 'manager'],
+        {
+          answers: [
+            { after: /Give this app a key\? \[y\/N\] $/, send: 'y\r' },
+            { after: /Store 1-\d+: $/, send: '1\r' },
+          ],
+        },
+      );
+
+      expect(run.code, run.screen).toBe(0);
+      const line = run.screen.split('\n').find((text) => text.includes('Evil'));
+      // eslint-disable-next-line no-control-regex
+      expect(line).toMatch(/^ {2}\d+\. Evil[^\r\u001b\u202e]*Trusted store/);
+      expect(run.screen).not.toContain('\u001b[2K');
+      expect(run.screen).not.toContain('\u202e');
+      await requester.done;
+    },
+    SLOW,
+  );
+});

@@ -3,7 +3,7 @@ import type { MintChoice } from '../../delegation/obtain';
 import type { Vault } from '../../vault';
 import { ExitCode, type CliContext } from '../context';
 import { CommandFailure } from '../failure';
-import { note } from '../output';
+import { note, printable } from '../output';
 import { promptTypedLine, readPassword } from '../prompt';
 import { checkStoreIds, storesToCheck } from '../store-ids';
 
@@ -105,7 +105,7 @@ export async function chooseStore(
     note(
       context,
       'The app asked you to pick one store:',
-      ...stores.map((s, i) => `  ${i + 1}. ${s.name} (${s.id})`),
+      ...stores.map((s, i) => `  ${i + 1}. ${printable(s.name)} (${s.id})`),
     );
     const index = await promptNumber(
       context,

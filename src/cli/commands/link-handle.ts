@@ -138,7 +138,8 @@ function browserControls(
   return {
     onWarnings: (warnings) => {
       for (const warning of warnings) {
-        if (!shown.has(warning.code)) note(context, `note: ${warning.message}`);
+        if (!shown.has(warning.code))
+          note(context, `note: ${printable(warning.message)}`);
       }
     },
     ...(options.browser ? { openBrowser: openSystemBrowser } : {}),
@@ -231,7 +232,7 @@ function describeConsent(context: CliContext, view: ConsentView): void {
     note(
       context,
       view.listener
-        ? `  listening on that port: ${view.listener.name} (pid ${view.listener.pid})`
+        ? `  listening on that port: ${printable(view.listener.name)} (pid ${view.listener.pid})`
         : '  which program listens on that port could not be told',
     );
   }
@@ -242,7 +243,9 @@ function describeConsent(context: CliContext, view: ConsentView): void {
         `"${printable(view.reusableKey.label)}" (choose "${METHOD_WORDS.reuse}" to send it)`,
     );
   }
-  if (view.rememberedMismatch) note(context, `  ${view.rememberedMismatch}`);
+  if (view.rememberedMismatch) {
+    note(context, `  ${printable(view.rememberedMismatch)}`);
+  }
 }
 
 /** This command's words for getting the key through BTCPay's page instead. */
