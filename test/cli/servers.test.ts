@@ -54,10 +54,14 @@ describe('btcpay-keys --help', () => {
   it('exits 2 with a usage message for an unknown command or option', async () => {
     const unknownCommand = await runCli(home, ['keys']);
     expect(unknownCommand.code).toBe(2);
-    expect(unknownCommand.stderr).toMatch(/unknown command/);
+    expect(unknownCommand.stderr).toMatch(
+      /^Error: Unknown command 'keys'\.\nNext: Did you mean key\?/,
+    );
     const unknownOption = await runCli(home, ['key', 'list', '--jsn']);
     expect(unknownOption.code).toBe(2);
-    expect(unknownOption.stderr).toMatch(/unknown option/);
+    expect(unknownOption.stderr).toMatch(
+      /^Error: Unknown option '--jsn'\.\nNext: Run `btcpay-keys key list --help`/,
+    );
   });
 });
 
