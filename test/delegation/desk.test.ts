@@ -3,15 +3,13 @@ import { checkedBrowserOpener } from '../../main/external-links';
 import type { DeepLinkRequestView } from '../../src/contract';
 import { importKey } from '../../src/keys';
 import { silentLogger } from '../../src/log/logger';
-import {
-  createKeyManagerService,
-  type KeyManagerService,
-} from '../../src/service';
+import type { KeyManagerService } from '../../src/service';
 import type { Vault } from '../../src/vault';
 import type { Sandbox } from '../sandbox';
 import {
   openTempVault,
   passwordOf,
+  quietService,
   startRelaxedSandbox,
   storeOf,
 } from '../keys/fixtures';
@@ -33,13 +31,7 @@ beforeAll(async () => {
   sandbox = await startRelaxedSandbox();
   ({ vault, cleanup } = await openTempVault());
   callback = await startRequesterCallback();
-  service = createKeyManagerService({
-    vault,
-    logger: silentLogger,
-    emit: () => undefined,
-    openBrowser: async () => undefined,
-    clipboard: { write: () => undefined, read: () => '' },
-  });
+  service = quietService(vault);
 });
 
 afterAll(async () => {
@@ -198,10 +190,7 @@ describe('the deep-link desk’s browser flow', () => {
     const gate = checkedBrowserOpener(async (url) => {
       opened.push(url);
     }, silentLogger);
-    const desk = createKeyManagerService({
-      vault,
-      logger: silentLogger,
-      emit: () => undefined,
+    const desk = quietService(vault, {
       openBrowser: async (url, flow) => {
         const moved = new URL(url);
         moved.host = 'btcpay.evil.example';
@@ -211,7 +200,6 @@ describe('the deep-link desk’s browser flow', () => {
         await gate(url, flow);
         approvals.push(approveInSandbox(url));
       },
-      clipboard: { write: () => undefined, read: () => '' },
     });
     try {
       desk.enqueueDeepLink(

@@ -2,6 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
+import { silentLogger } from '../../src/log/logger';
+import {
+  createKeyManagerService,
+  type KeyManagerService,
+  type ServiceDeps,
+} from '../../src/service';
 import { openVault, type Vault } from '../../src/vault';
 import { removeDataFolder } from '../support/data-folder';
 
@@ -37,4 +43,22 @@ export async function openTempVault(): Promise<{
   const home = await mkdtemp(path.join(tmpdir(), 'btcpay-keys-core-'));
   const vault = await openVault({ home });
   return { vault, cleanup: () => removeDataFolder(home) };
+}
+
+/**
+ * The app's service on `vault` with nothing around it: no window to tell,
+ * no browser, an empty clipboard and a silent log, unless `deps` gives one.
+ */
+export function quietService(
+  vault: Vault,
+  deps: Partial<Omit<ServiceDeps, 'vault'>> = {},
+): KeyManagerService {
+  return createKeyManagerService({
+    vault,
+    logger: silentLogger,
+    emit: () => undefined,
+    openBrowser: async () => undefined,
+    clipboard: { write: () => undefined, read: () => '' },
+    ...deps,
+  });
 }

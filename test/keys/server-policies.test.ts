@@ -8,8 +8,6 @@ import { describeKey } from '../../src/keys/describe';
 import { importKey } from '../../src/keys/import';
 import { addServer } from '../../src/keys/servers';
 import { verifyKeys } from '../../src/keys/verify';
-import { silentLogger } from '../../src/log/logger';
-import { createKeyManagerService } from '../../src/service';
 import { newKeyId, openVault, type Vault } from '../../src/vault';
 import { folderSecretStore } from '../../src/vault/folder-keychain';
 import { launchChromium, merchantBrowser } from '../authorize/browser';
@@ -18,6 +16,7 @@ import { emptyKeychain, tempHome, testKeychain } from '../vault/helpers';
 import {
   openTempVault,
   passwordOf,
+  quietService,
   startRelaxedSandbox,
   storeOf,
 } from './fixtures';
@@ -87,13 +86,7 @@ describe('a server that defines plugin policies', () => {
   });
 
   it('describes the plugin policy for the UI only on its own server', async () => {
-    const service = createKeyManagerService({
-      vault,
-      logger: silentLogger,
-      emit: () => undefined,
-      openBrowser: async () => undefined,
-      clipboard: { write: () => undefined, read: () => '' },
-    });
+    const service = quietService(vault);
     try {
       const here = await service.handlers.describePermissions({
         serverId,

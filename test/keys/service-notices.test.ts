@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyAdded } from '../../src/contract';
 import { addServer } from '../../src/keys/servers';
-import { silentLogger } from '../../src/log/logger';
-import {
-  createKeyManagerService,
-  type KeyManagerService,
-} from '../../src/service';
+import type { KeyManagerService } from '../../src/service';
 import type { Vault } from '../../src/vault';
 import type { Sandbox } from '../sandbox';
 import { folderKeychain } from '../support/folder-keychain';
-import { openTempVault, passwordOf, startRelaxedSandbox } from './fixtures';
+import {
+  openTempVault,
+  passwordOf,
+  quietService,
+  startRelaxedSandbox,
+} from './fixtures';
 
 // The desktop app learns from the core what the command line prints beside
 // "stored": a lost secret put back rather than a second key stored, a
@@ -27,13 +28,7 @@ beforeAll(async () => {
   sandbox = await startRelaxedSandbox();
   ({ vault, cleanup } = await openTempVault());
   serverId = (await addServer(vault, sandbox.url)).server.id;
-  service = createKeyManagerService({
-    vault,
-    logger: silentLogger,
-    emit: () => undefined,
-    openBrowser: async () => undefined,
-    clipboard: { write: () => undefined, read: () => '' },
-  });
+  service = quietService(vault);
 });
 afterAll(async () => {
   await service.close();
