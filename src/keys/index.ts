@@ -12,7 +12,9 @@ export {
   type RestMintAuth,
 } from './create';
 export {
+  BECAME_MANAGER,
   importKey,
+  importNotices,
   type ImportKeyRequest,
   type ImportKeyResult,
 } from './import';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import {
+  BECAME_MANAGER,
   createKeyOverRest,
   importKey,
   requireServer,
@@ -137,10 +138,7 @@ function printCreated(context: CliContext, created: CreateKeyResult): void {
     created.key,
   );
   if (created.becameManager) {
-    say(
-      context,
-      'It holds `unrestricted`, so it is now this server’s manager key.',
-    );
+    say(context, BECAME_MANAGER);
   }
 }
 
@@ -236,10 +234,7 @@ async function importCommand(
     `${paint(context, 'green', 'Imported')} ${describeStored(imported.key)}`,
   );
   if (imported.becameManager) {
-    say(
-      context,
-      'It holds `unrestricted`, so it is now this server’s manager key.',
-    );
+    say(context, BECAME_MANAGER);
   }
 }
 
