@@ -10,11 +10,7 @@ export {
   resolveAuditConfig,
   type ResolvedAuditConfig,
 } from './config';
-export {
-  AuditMetadataError,
-  loadAuditInputs,
-  type LoadAuditOptions,
-} from './load-inputs';
+export { loadAuditInputs, type LoadAuditOptions } from './load-inputs';
 export { renderCsvReport } from './report-csv';
 export { renderJsonReport } from './report-json';
 export { renderMarkdownReport } from './report-markdown';

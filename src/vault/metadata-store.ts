@@ -38,6 +38,8 @@ export class MetadataError extends Error {
   override readonly name = 'MetadataError';
   /** What the merchant can do about it, apart from what happened. */
   readonly nextStep: string;
+  /** True for a damaged file the vault's reader moves aside. */
+  readonly setsAside: boolean;
 
   constructor(
     readonly file: string,
@@ -48,6 +50,7 @@ export class MetadataError extends Error {
     const words = describe(file, problem, reason, setAsideAs);
     super(words.message);
     this.nextStep = words.nextStep;
+    this.setsAside = !leftInPlace(problem);
   }
 }
 
@@ -119,6 +122,18 @@ export async function readMetadata(
   // Set aside under the lock, after a second look: another process may
   // have replaced the file in the meantime.
   return withVaultLock(home, () => loadOrSetAside(home, options));
+}
+
+/**
+ * Reads the metadata as `readMetadata` does, but takes no lock and never
+ * sets a damaged file aside: for the audit, which leaves the folder as it
+ * was. A file that cannot be used is reported as a `MetadataError` (with
+ * `setAsideAs` null); `readMetadata` would set it aside when `setsAside`.
+ */
+export async function peekMetadata(home: string): Promise<MetadataDocument> {
+  const loaded = await sharedLoad(home, {});
+  if (loaded.ok) return loaded.document;
+  throw loaded.error;
 }
 
 /**

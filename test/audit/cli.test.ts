@@ -278,6 +278,38 @@ describe('the audit of a data folder', () => {
     expect(again.out()).toContain(setAside);
     expect(again.err()).toBe('');
   });
+
+  it('reads a metadata file saved with a byte-order mark, as every command does', async () => {
+    const file = path.join(home, 'metadata.json');
+    await writeFile(file, `\uFEFF${await readFile(file, 'utf8')}`);
+    const before = await folderSnapshot();
+
+    const ctx = context();
+    expect(await runCli(['audit', '--json'], ctx)).toBe(ExitCode.ok);
+    const report = AuditReport.parse(JSON.parse(ctx.out()));
+    expect(report.inventory.map((entry) => entry.keyId).sort()).toEqual([
+      'k-admin',
+      'k-old',
+    ]);
+    expect(await folderSnapshot()).toEqual(before);
+  });
+
+  it('leaves a folder in the metadata file’s place alone and ends with exit 10', async () => {
+    await removeHome(home);
+    home = await makeHome();
+    await mkdir(path.join(home, 'metadata.json'));
+
+    const ctx = context();
+    expect(await runCli(['audit'], ctx)).toBe(ExitCode.unavailable);
+    expect(ctx.err()).toMatch(
+      /^Error: .*it is a folder\. It was left as it is\./m,
+    );
+    expect(ctx.err()).toMatch(/^Next: Move or rename it/m);
+    expect(ctx.err()).not.toContain('bug');
+    expect((await stat(path.join(home, 'metadata.json'))).isDirectory()).toBe(
+      true,
+    );
+  });
 });
 
 describe('the audit of set-aside metadata', () => {

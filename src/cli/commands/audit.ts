@@ -4,7 +4,6 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import {
   AuditConfigError,
-  AuditMetadataError,
   atOrAbove,
   auditReportJsonSchema,
   loadAuditInputs,
@@ -176,7 +175,9 @@ async function loadInputs(
     if (error instanceof AuditConfigError) {
       throw new CommandFailure(ExitCode.usage, error.message);
     }
-    if (!(error instanceof AuditMetadataError)) throw error;
+    // A file that is not set aside (a folder, unreadable, from a newer
+    // version) leaves nothing to audit: its error says what to do.
+    if (!(error instanceof MetadataError) || !error.setsAside) throw error;
   }
   const setAside = await readVaultMetadata(context.home).then(
     () => null,
