@@ -1,4 +1,5 @@
 import {
+  cachedRiskClasses,
   describePermission,
   permissionModelForServer,
   type PermissionDescription,
@@ -14,7 +15,10 @@ export interface KeyDetail {
   server: ServerRecord;
   /** Each granted permission in plain words, in the stored order. */
   permissions: PermissionDescription[];
-  /** Every risk any of its permissions carries, without repeats. */
+  /**
+   * The risks of the key as a whole, as the app and the audit give them:
+   * read-only only when every permission just views.
+   */
   risks: RiskClass[];
 }
 
@@ -29,6 +33,6 @@ export async function describeKey(
   const permissions = key.grantedPermissions.map((permission) =>
     describePermission(permission, { model }),
   );
-  const risks = [...new Set(permissions.flatMap((p) => p.risks))];
+  const risks = cachedRiskClasses(key.grantedPermissions, model);
   return { key, server, permissions, risks };
 }
