@@ -76,18 +76,24 @@ export async function startingMetadata(
 
 /**
  * The keychain namespace a possibly damaged metadata text names. Found by
- * a plain search, as the text need not parse. A text that names none is
- * taken for one written before namespaces, whose accounts are bare ids.
+ * a plain search, as the text need not parse. Bare ids (null) only for a
+ * text that says so: a `null` namespace, or version 1, written before
+ * namespaces. Any other text gets a new namespace: taken for an old one,
+ * it would let this folder list, adopt and delete the entries of every old
+ * folder on the keychain.
  *
- * LIMITATION: a namespaced file damaged so badly that the field itself is
- * gone is taken for an old one, so its entries stay in the keychain but no
- * folder lists them. Fixing it needs the namespace kept outside the
- * metadata file too.
+ * LIMITATION: a namespaced file damaged so badly that its namespace cannot
+ * be read leaves its entries in the keychain, but no folder lists them.
+ * Fixing it needs the namespace kept outside the metadata file too.
  */
 function namespaceNamedIn(text: string): string | null {
   const named = /"keychainNamespace"\s*:\s*"([^"]*)"/.exec(text)?.[1];
   const valid = MetadataDocument.shape.keychainNamespace.safeParse(named);
-  return valid.success ? valid.data : null;
+  if (valid.success && valid.data !== null) return valid.data;
+  const old =
+    /"keychainNamespace"\s*:\s*null\b/.test(text) ||
+    /"version"\s*:\s*1\s*[,}\s]/.test(text);
+  return old ? null : newKeychainNamespace();
 }
 
 async function recordsIn(file: string): Promise<RememberedKey[]> {

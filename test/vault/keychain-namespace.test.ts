@@ -180,6 +180,38 @@ describe('data folders sharing one keychain', () => {
     expect(await vault.readOrphanedSecret(key.id)).toBe(secret);
   });
 
+  it('gives a folder whose set-aside file names no namespace a new one, never the old folders’ bare ids', async () => {
+    const old = await folder();
+    const { key, secret } = await storeOne(old.vault, 'Till');
+    await makeOld(old.home);
+    const damaged = await folder();
+    await storeOne(damaged.vault, 'Books');
+    await writeFile(vaultFiles(damaged.home).metadata, 'garbage');
+
+    await expect(readMetadata(damaged.home)).rejects.toBeInstanceOf(
+      MetadataError,
+    );
+    const report = await damaged.vault.reconcile({ deleteOrphans: true });
+    expect(report.secretsWithoutMetadata).not.toContain(key.id);
+    expect(await old.vault.readSecret(key.id, 'use')).toBe(secret);
+    expect((await readMetadata(damaged.home)).keychainNamespace).toMatch(/^n_/);
+  });
+
+  it('keeps bare ids for a damaged file that says it was written before namespaces', async () => {
+    const old = await folder();
+    const { key, secret } = await storeOne(old.vault, 'Till');
+    await makeOld(old.home);
+    const file = vaultFiles(old.home).metadata;
+    await writeFile(file, (await readFile(file, 'utf8')).slice(0, 40));
+
+    await expect(readMetadata(old.home)).rejects.toBeInstanceOf(MetadataError);
+    expect((await readMetadata(old.home)).keychainNamespace).toBeNull();
+    expect((await old.vault.reconcile({})).secretsWithoutMetadata).toEqual([
+      key.id,
+    ]);
+    expect(await old.vault.readOrphanedSecret(key.id)).toBe(secret);
+  });
+
   it('refuses a metadata file of a newer version, as before', async () => {
     const { home, vault } = await folder();
     const file = vaultFiles(home).metadata;
