@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/vault';
@@ -148,3 +148,39 @@ async function makeOld(
   await createKeytarStore().set(key.id, key.secret);
   await writeFile(file, JSON.stringify({ ...document, version: 1 }));
 }
+
+describe('a copy of a data folder', () => {
+  it(
+    'shares the original’s entries, and its orphans come with a warning that says so',
+    async () => {
+      const copy = await makeHome();
+      try {
+        await cp(real.home, copy, { recursive: true });
+        const inCopy = await importMintedKey(
+          { ...real, home: copy },
+          MERCHANT,
+          'Made in the copy',
+        );
+
+        const listed = await runCli(real.home, ['reconcile']);
+        expect(listed.stdout).toContain(inCopy.id);
+        expect(listed.stdout).toContain(
+          'or a key that a copy of this data folder',
+        );
+        const refused = await runCli(real.home, [
+          'reconcile',
+          '--delete-orphans',
+          '--key',
+          inCopy.id,
+        ]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain('Did not delete');
+        await expectRealFolderIntact();
+        await folderKeychain(copy).delete(inCopy.id);
+      } finally {
+        await removeHome(copy);
+      }
+    },
+    SLOW,
+  );
+});

@@ -17,6 +17,17 @@ interface ReconcileCommandOptions {
 }
 
 /**
+ * What an orphan may be besides a leftover: the only copy of a working key,
+ * or a key that a copy of this data folder still uses (copies share their
+ * keychain entries), or, in a folder made by an earlier version, another
+ * such folder's key.
+ */
+const ORPHAN_WARNING =
+  'An orphaned entry may be the only copy of a working key, or a key that ' +
+  'a copy of this data folder (or another folder made by an earlier ' +
+  'version) still uses.';
+
+/**
  * `btcpay-keys reconcile`: keychain entries without metadata, metadata
  * without a secret and entries holding another key, listed; orphaned entries taken back with `--adopt`, and
  * deleted only with the separate `--delete-orphans`.
@@ -159,9 +170,7 @@ async function confirmDeletions(
     deletion.repair ? 'key records without a secret' : '',
   ].filter(Boolean);
   if (what.length === 0) return deletion;
-  const warning = deletion.deleteOrphans
-    ? ' An orphaned entry may be the only copy of a working key.'
-    : '';
+  const warning = deletion.deleteOrphans ? ` ${ORPHAN_WARNING}` : '';
   await confirmAction(context, options, {
     question: `Delete ${what.join(' and ')}?${warning}`,
     action: `delete ${what.join(' and ')}`,
@@ -206,6 +215,7 @@ function printReport(context: CliContext, report: ReconcileReport): void {
       context,
       'Take them back with `btcpay-keys reconcile --adopt --server URL`, ' +
         'or delete them with `btcpay-keys reconcile --delete-orphans`.',
+      ORPHAN_WARNING,
     );
   }
   if (missing.length > 0) {
