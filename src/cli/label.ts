@@ -9,11 +9,15 @@ import { CommandFailure } from './failure';
 export function checkedLabel(label: string, option: string): string {
   if (KeyLabel.safeParse(label).success) return label;
   const found =
-    label.length === 0 ? 'is empty' : `is ${label.length} characters long`;
+    label.length === 0
+      ? 'is empty'
+      : label.trim() === ''
+        ? 'is only blanks'
+        : `is ${label.length} characters long`;
   throw new CommandFailure(
     ExitCode.usage,
     `${option} ${found}; a key label must be 1 to ${KEY_LABEL_MAX} ` +
-      'characters. Nothing was sent.',
+      'characters, not only blanks. Nothing was sent.',
     `Give ${option} a label of 1 to ${KEY_LABEL_MAX} characters, for ` +
       `example ${option} "Shop invoices".`,
   );

@@ -43,6 +43,10 @@ describe('btcpay-keys labels', () => {
       const password = passwordOf(cli.sandbox, MERCHANT);
       const empty = await expectRefusedUnsent(createArgs(''), password);
       expect(empty.stderr).toContain('--label is empty');
+      for (const blank of ['   ', '\t']) {
+        const blanks = await expectRefusedUnsent(createArgs(blank), password);
+        expect(blanks.stderr).toContain('--label is only blanks');
+      }
       const long = await expectRefusedUnsent(createArgs(TOO_LONG), password);
       expect(long.stderr).toContain('is 5000 characters long');
       expect(long.stderr).not.toContain(TOO_LONG);
