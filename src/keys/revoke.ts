@@ -66,9 +66,11 @@ export async function deleteKeyLocally(
   keyId: string,
 ): Promise<KeyRecord> {
   const { key, server } = await requireKey(vault, keyId);
-  await vault.deleteKey(key.id);
+  // The record as it was deleted: another process may have revoked the key
+  // since it was read here.
+  const deleted = await vault.deleteKey(key.id);
   await afterManagerKeyRemoved(vault, server, key);
-  return key;
+  return deleted;
 }
 
 type Revoked = Omit<RevokeKeyResult, 'key'>;

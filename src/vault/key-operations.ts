@@ -417,7 +417,7 @@ function revokedMeanwhile(key: KeyRecord): VaultError {
 export async function deleteKey(
   context: VaultContext,
   id: string,
-): Promise<void> {
+): Promise<KeyRecord> {
   requireKeyIn(await readMetadata(context.home), id);
   await (await context.secrets()).delete(id);
   const removed = await updateMetadata(context.home, (draft) => {
@@ -432,6 +432,7 @@ export async function deleteKey(
     keyId: id,
     fingerprint: removed.fingerprint,
   });
+  return removed;
 }
 
 /** Clears a server's manager key and delegations that point at `id`. */

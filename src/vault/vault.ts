@@ -95,8 +95,11 @@ export interface Vault {
   ): Promise<KeyRecord[]>;
   /** Keeps the record (revokedAt set), drops the secret; once only. */
   markRevoked(id: string): Promise<KeyRecord>;
-  /** Removes the key from the keychain and the metadata. */
-  deleteKey(id: string): Promise<void>;
+  /**
+   * Removes the key from the keychain and the metadata; answers with the
+   * record as it was when removed.
+   */
+  deleteKey(id: string): Promise<KeyRecord>;
   /** Lists keychain/metadata mismatches; deletes only what is asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** The secret of a keychain entry no key record names. */

@@ -116,6 +116,38 @@ describe('btcpay-keys on a terminal', () => {
   );
 
   it(
+    'says a key it deleted was already revoked when that happened while it asked',
+    async () => {
+      const { id } = await importMintedKey(cli, MERCHANT, 'Revoked meanwhile');
+      const run = await runInTerminal(
+        cli.home,
+        ['key', 'delete', id, '--local-only'],
+        {
+          answers: [
+            {
+              after: /\[y\/N\]/,
+              send: async () => {
+                const revoke = await runCli(cli.home, [
+                  'key',
+                  'revoke',
+                  id,
+                  '--yes',
+                ]);
+                expect(revoke.code, revoke.stderr).toBe(0);
+                return 'y\r';
+              },
+            },
+          ],
+        },
+      );
+      expect(run.code, run.screen).toBe(0);
+      expect(run.screen).toMatch(/it was already revoked on \d{4}-/);
+      expect(run.screen).not.toContain('still works on the server');
+    },
+    SLOW,
+  );
+
+  it(
     'asks before removing a server, and keeps it when declined',
     async () => {
       const own = await makeHome();

@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT, allRuns } from './run-cli';
 
-/** An answer typed into the terminal once `after` has appeared. */
+/**
+ * An answer typed into the terminal once `after` has appeared; a function
+ * runs first (another command, say) and gives the text to type.
+ */
 export interface TypedAnswer {
   after: RegExp;
-  send: string;
+  send: string | (() => Promise<string>);
 }
 
 /** What a run on a terminal showed (stdout and stderr share the terminal). */
@@ -64,7 +67,9 @@ export function runInTerminal(
       const next = pending[0];
       if (next && next.after.test(screen)) {
         pending.shift();
-        child.stdin.write(next.send);
+        const { send } = next;
+        if (typeof send === 'string') child.stdin.write(send);
+        else void send().then((text) => child.stdin.write(text), reject);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (screen += chunk.toString()));

@@ -78,18 +78,20 @@ function registerDelete(key: Command, context: CliContext): void {
           question: `Delete ${named} here? ${serverSide(stored)}`,
           action: `delete ${named}`,
         });
-        await deleteKeyLocally(vault, stored.id);
+        // Worded from the record as deleted: it may have been revoked
+        // since the question was asked.
+        const deleted = await deleteKeyLocally(vault, stored.id);
         context.logger.info(
           { keyId: stored.id, fingerprint: stored.fingerprint },
           'key delete',
         );
         say(
           context,
-          stored.revokedAt === null
+          deleted.revokedAt === null
             ? `Deleted ${named} here; it still works on the server until ` +
                 'revoked there.'
             : `Deleted ${named} here; it was already revoked on ` +
-                `${stored.revokedAt}.`,
+                `${deleted.revokedAt}.`,
         );
       },
     );
