@@ -16,6 +16,7 @@ import {
   type KeyRecord,
   type ServerRecord,
 } from '../src/vault';
+import { folderSecretStore } from '../src/vault/folder-keychain';
 import { countingStore } from './counting-store';
 import { measure } from './stats';
 import { judge, type BenchRow } from './result';
@@ -30,6 +31,7 @@ import { judge, type BenchRow } from './result';
 
 const SERVERS = 20;
 const KEYS_PER_SERVER = 25;
+const TOTAL_KEYS = SERVERS * KEYS_PER_SERVER;
 const LATENCY_MS = 25;
 const GOAL = 1.25;
 const PERMISSIONS = [
@@ -88,6 +90,7 @@ async function prepare(home: string, remote: RemoteServers) {
   const store = countingStore();
   const servers: ServerRecord[] = [];
   const keys: KeyRecord[] = [];
+  const secrets: string[] = [];
   for (const remoteServer of remote.servers) {
     const server: ServerRecord = {
       id: newServerId(),
@@ -102,15 +105,20 @@ async function prepare(home: string, remote: RemoteServers) {
     };
     servers.push(server);
     for (const [i, secret] of remoteServer.keys.entries()) {
-      const key = benchKey(server, secret, i);
-      await store.set(key.id, secret);
-      keys.push(key);
+      keys.push(benchKey(server, secret, i));
+      secrets.push(secret);
     }
   }
   await updateMetadata(home, (draft) => {
     draft.servers = servers;
     draft.keys = keys;
   });
+  // Through the folder's view of the keychain, as the vault reads them:
+  // under the folder's namespace, not bare key ids.
+  const folder = folderSecretStore(store, home);
+  for (const [i, key] of keys.entries()) {
+    await folder.set(key.id, secrets[i] ?? '');
+  }
   return store;
 }
 
@@ -184,6 +192,13 @@ export async function benchVerify(
               concurrencyPerServer: concurrency,
             });
             valid = results.filter((r) => r.result === 'valid').length;
+            // A run that checked less than every key measured nothing.
+            if (valid !== results.length || results.length !== TOTAL_KEYS) {
+              throw new Error(
+                `verify: ${valid} of ${results.length} keys valid, expected ` +
+                  `all ${TOTAL_KEYS}; the bench measured failures.`,
+              );
+            }
           },
           undiciAlone: () => undiciAlone(remote, concurrency),
         },
