@@ -376,16 +376,18 @@ export async function markRevoked(
   context: VaultContext,
   id: string,
 ): Promise<KeyRecord> {
-  requireKeyIn(await readMetadata(context.home), id);
-  await (await context.secrets()).delete(id);
-  const revokedAt = new Date().toISOString();
-  // The check, the mark and its log entry under one lock: another process
-  // may have revoked the same key since the caller read the record, and
-  // then it, not this one, revoked it.
+  // The check, the secret's removal, the mark and its log entry under one
+  // lock: another process may have revoked the same key since the caller
+  // read the record, and then it, not this one, revoked it. Only the one
+  // that did deletes the secret (keychain first, then metadata, as ever):
+  // two deleting one Secret Service item at once can fail.
   return withVaultLock(context.home, async () => {
+    const current = requireKeyIn(await readMetadata(context.home), id);
+    if (current.revokedAt !== null) throw revokedMeanwhile(current);
+    await (await context.secrets()).delete(id);
+    const revokedAt = new Date().toISOString();
     const updated = await updateMetadata(context.home, (draft) => {
       const key = requireKeyIn(draft, id);
-      if (key.revokedAt !== null) throw revokedMeanwhile(key);
       key.revokedAt = revokedAt;
       key.isManager = false;
       forgetKeyReferences(draft, id);

@@ -277,6 +277,39 @@ describe('vault keys', () => {
     });
   });
 
+  it('deletes the secret once when three revoke the same key at once', async () => {
+    const shop = await addShop();
+    const key = await vault.storeKey(keyFor(shop.id));
+    let deletes = 0;
+    const counting: SecretStore = {
+      ...keychain,
+      delete: (account) => {
+        deletes += 1;
+        return keychain.delete(account);
+      },
+    };
+    const vaults = await Promise.all(
+      [1, 2, 3].map(() => openVault({ home, secretStore: counting })),
+    );
+
+    const results = await Promise.allSettled(
+      vaults.map((each) => each.markRevoked(key.id)),
+    );
+
+    // Two deleting one Secret Service item at once can fail; one deletes.
+    expect(deletes).toBe(1);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      results.flatMap((r) =>
+        r.status === 'rejected' ? [(r.reason as { code: string }).code] : [],
+      ),
+    ).toEqual(['key-revoked', 'key-revoked']);
+    const revocations = (await vault.events()).filter(
+      (event) => event.action === 'key.revoked',
+    );
+    expect(revocations).toHaveLength(1);
+  });
+
   it('keeps what was stored when the server reports other permissions', async () => {
     const shop = await addShop();
     const key = await vault.storeKey(keyFor(shop.id));
