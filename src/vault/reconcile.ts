@@ -1,11 +1,8 @@
 import { assertNoSecrets, type VaultEvent } from './event-log';
 import { fingerprintKey } from './fingerprint';
 import { isKeyId } from './ids';
-import {
-  addKeyRecord,
-  forgetKeyReferences,
-  type NewKey,
-} from './key-operations';
+import { addKeyRecord, type NewKey } from './key-operations';
+import { forgetKeyReferences } from './key-removal';
 import { readMetadata, updateMetadata } from './metadata-store';
 import { KeyRecord, type MetadataDocument } from './schema';
 import type { SecretStore } from './secret-store';

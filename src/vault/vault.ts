@@ -7,8 +7,6 @@ import {
   type VaultEvent,
 } from './event-log';
 import {
-  deleteKey,
-  markRevoked,
   restoreSecret,
   type RestoredSecret,
   readSecret,
@@ -21,6 +19,7 @@ import {
   type SecretPurpose,
   type VerificationRecord,
 } from './key-operations';
+import { deleteKey, markRevoked } from './key-removal';
 import { ensureHome } from './lock';
 import { readMetadata, updateMetadata } from './metadata-store';
 import { dataHome } from './paths';
