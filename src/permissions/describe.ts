@@ -86,9 +86,11 @@ export function describePermission(
 }
 
 /**
- * A well-formed policy the model does not define: BTCPay matches it against
- * nothing, so it reaches no store and carries no risk, whatever its name
- * suggests. Said with whose list lacks it and, for a typo, what was meant.
+ * A well-formed policy the model does not define, said with whose list
+ * lacks it and, for a typo, what was meant. Where the server's own list
+ * lacks it, BTCPay matches it against nothing: no store, no risk. Judged by
+ * the built-in list alone it may be a plugin's, an unknown effect, as
+ * `riskClasses` says for the whole key.
  */
 function describeUnknown(
   text: string,
@@ -108,7 +110,7 @@ function describeUnknown(
     description: unknownPolicyWords(policy, model),
     addedIn: null,
     implies: [],
-    risks: [],
+    risks: riskClasses([text], model),
     scopeLabel: surelyUndefined(model)
       ? 'Nothing: it is not a defined permission'
       : 'Not known here',
