@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiContext } from '../../renderer/api';
 import { AuthorizingDialog } from '../../renderer/components/AuthorizingDialog';
@@ -127,16 +127,17 @@ describe('AuthorizingDialog outcome', () => {
         'Asked for 2 permissions, granted 2 permissions.',
       ),
     ).toBeTruthy();
-    const missing = screen.getByRole('heading', {
-      name: 'Asked for but not granted',
-    }).nextElementSibling;
-    const extra = screen.getByRole('heading', {
-      name: 'Granted without being asked for',
-    }).nextElementSibling;
-    expect(missing?.textContent).toBe(
-      'Create invoices · All stores, including stores created later',
+    const listUnder = (name: string) =>
+      screen.getByRole('heading', { name }).nextElementSibling;
+    // The summary shows before the permissions' words have arrived.
+    await waitFor(() =>
+      expect(listUnder('Asked for but not granted')?.textContent).toBe(
+        'Create invoices · All stores, including stores created later',
+      ),
     );
-    expect(extra?.textContent).toBe('Create invoices · Store “Coffee corner”');
+    expect(listUnder('Granted without being asked for')?.textContent).toBe(
+      'Create invoices · Store “Coffee corner”',
+    );
     expect(screen.queryByText(create)).toBeNull();
     expect(
       fake.calls.find((c) => c.name === 'describePermissions')?.request,
