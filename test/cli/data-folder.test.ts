@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createKeytarStore } from '../../src/vault';
 import { passwordOf } from '../keys/fixtures';
 import { makeHome, removeHome, runCli } from './run-cli';
-import { useCliWithServer } from './with-server';
+import { keyCreateArgs, useCliWithServer } from './with-server';
 
 // The data folder as the command line leaves it: owner-only from the first
 // run, and a folder another process keeps locked stops a command with exit
@@ -57,14 +57,7 @@ describe('a data folder another process keeps locked', () => {
         const run = await runCli(
           cli.home,
           [
-            ...[
-              'key',
-              'create',
-              '--server',
-              cli.sandbox.url,
-              '--label',
-              'Busy',
-            ],
+            ...keyCreateArgs(cli, 'Busy'),
             ...['--permission', 'btcpay.store.canviewinvoices'],
             ...['--user', MERCHANT, '--password-stdin'],
           ],

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { folderKeychain } from '../support/folder-keychain';
 import { passwordOf, startRelaxedSandbox, storeOf } from '../keys/fixtures';
 import { makeHome, removeHome, runCli, runCliJson } from './run-cli';
-import { importMintedKey, useCliWithServer } from './with-server';
+import {
+  importMintedKey,
+  keyCreateArgs,
+  useCliWithServer,
+} from './with-server';
 
 // The exit codes docs/cli.md promises, for the paths a script must tell
 // apart: a key the keychain does not hold (7), a server that is down (5), a
@@ -135,14 +139,7 @@ describe('btcpay-keys usage errors that change nothing', () => {
       const run = await runCli(
         cli.home,
         [
-          ...[
-            'key',
-            'create',
-            '--server',
-            cli.sandbox.url,
-            '--label',
-            'No store',
-          ],
+          ...keyCreateArgs(cli, 'No store'),
           ...['--permission', 'btcpay.user.canviewprofile'],
           ...['--store', storeOf(cli.sandbox, MERCHANT)],
           ...['--user', MERCHANT, '--password-stdin'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli } from './run-cli';
-import { useCliWithServer } from './with-server';
+import { keyCreateArgs, useCliWithServer } from './with-server';
 
 const SLOW = 120_000;
 /** A session bus address where nothing listens: no Secret Service. */
@@ -49,14 +49,7 @@ describe('btcpay-keys without a Secret Service', () => {
       const run = await runCli(
         cli.home,
         [
-          ...[
-            'key',
-            'create',
-            '--server',
-            cli.sandbox.url,
-            '--label',
-            'Unkept',
-          ],
+          ...keyCreateArgs(cli, 'Unkept'),
           ...['--permission', 'btcpay.store.canviewinvoices'],
           ...['--user', 'merchant@sandbox.test', '--password-stdin'],
         ],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli, runCliJson, type CliRun } from './run-cli';
-import { useCliWithServer } from './with-server';
+import { keyCreateArgs, useCliWithServer } from './with-server';
 
 // A label is 1 to 200 characters, as in the app: anything else is refused
 // with exit 2 before a request reaches the server.
@@ -30,7 +30,7 @@ async function expectRefusedUnsent(
 
 function createArgs(label: string): string[] {
   return [
-    ...['key', 'create', '--server', cli.sandbox.url, '--label', label],
+    ...keyCreateArgs(cli, label),
     ...['--permission', 'btcpay.store.canviewinvoices'],
     ...['--user', MERCHANT, '--password-stdin'],
   ];

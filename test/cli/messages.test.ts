@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli, type CliRun } from './run-cli';
-import { useCliWithServer } from './with-server';
+import { keyCreateArgs, useCliWithServer } from './with-server';
 
 // Refused sign-ins end with the next step in the command line's words: the
 // command to run, never the desktop app's button.
@@ -14,7 +14,7 @@ function createWithPassword(email: string, password: string): Promise<CliRun> {
   return runCli(
     cli.home,
     [
-      ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Refused'],
+      ...keyCreateArgs(cli, 'Refused'),
       ...['--permission', 'btcpay.store.canviewinvoices'],
       ...['--user', email, '--password-stdin'],
     ],

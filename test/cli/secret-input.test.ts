@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
 import { runInTerminal } from './terminal';
-import { useCliWithServer } from './with-server';
+import { keyCreateArgs, useCliWithServer } from './with-server';
 
 // Secrets that cannot be right are refused before anything is sent: a
 // password far longer than any BTCPay takes, or none at all. Ending a hidden
@@ -15,7 +15,7 @@ const CTRL_D = '\u0004';
 const cli = useCliWithServer(SLOW);
 
 const createWithPassword = (...extra: string[]) => [
-  ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Pw'],
+  ...keyCreateArgs(cli, 'Pw'),
   ...['--permission', 'btcpay.store.canviewinvoices', '--user', MERCHANT],
   ...extra,
 ];

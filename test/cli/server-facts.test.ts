@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli, runCliJson } from './run-cli';
-import { importMintedKey, useCliWithServer } from './with-server';
+import {
+  importMintedKey,
+  keyCreateArgs,
+  useCliWithServer,
+} from './with-server';
 
 // What `server list --json` and `key list --json` know once keys arrive:
 // the server's version, the account used there, how keys are minted, and
@@ -60,14 +64,7 @@ describe('what btcpay-keys records about a server and its keys', () => {
       const run = await runCli(
         cli.home,
         [
-          ...[
-            'key',
-            'create',
-            '--server',
-            cli.sandbox.url,
-            '--label',
-            'Profile',
-          ],
+          ...keyCreateArgs(cli, 'Profile'),
           ...['--permission', 'btcpay.user.canviewprofile'],
           ...['--user', MERCHANT, '--password-stdin'],
         ],
@@ -97,7 +94,7 @@ describe('what btcpay-keys records about a server and its keys', () => {
       const run = await runCli(
         cli.home,
         [
-          ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Blind'],
+          ...keyCreateArgs(cli, 'Blind'),
           ...['--permission', 'btcpay.store.canviewinvoices'],
           ...['--user', MERCHANT, '--password-stdin'],
         ],
@@ -133,12 +130,12 @@ describe('what btcpay-keys records about a server and its keys', () => {
     "records a manager-made key as the manager account's, and a key for another user as theirs",
     async () => {
       const own = await runCli(cli.home, [
-        ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Own'],
+        ...keyCreateArgs(cli, 'Own'),
         ...['--permission', 'btcpay.store.canviewinvoices'],
       ]);
       expect(own.code, own.stderr).toBe(0);
       const theirs = await runCli(cli.home, [
-        ...['key', 'create', '--server', cli.sandbox.url, '--label', 'Theirs'],
+        ...keyCreateArgs(cli, 'Theirs'),
         ...['--permission', 'btcpay.store.canviewinvoices'],
         ...['--for-user', MERCHANT],
       ]);

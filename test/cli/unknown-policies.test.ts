@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { passwordOf } from '../keys/fixtures';
 import { runCli } from './run-cli';
-import { importMintedKey, useCliWithServer } from './with-server';
+import {
+  importMintedKey,
+  keyCreateArgs,
+  useCliWithServer,
+} from './with-server';
 
 // BTCPay (from 2.3.6) stores a policy it does not define in a new key, where
 // it allows nothing: a typo in `key create --permission` must be warned
@@ -17,7 +21,7 @@ function createWith(permission: string) {
   return runCli(
     cli.home,
     [
-      ...['key', 'create', '--server', cli.sandbox.url, '--label', permission],
+      ...keyCreateArgs(cli, permission),
       ...['--permission', permission, '--user', MERCHANT, '--password-stdin'],
     ],
     { input: passwordOf(cli.sandbox, MERCHANT) },

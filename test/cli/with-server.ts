@@ -81,3 +81,8 @@ export async function importMintedKey(
   };
   return { id: key.id, secret, key };
 }
+
+/** `key create --server <the sandbox> --label <label>`; options follow. */
+export function keyCreateArgs(setup: CliWithServer, label: string): string[] {
+  return ['key', 'create', '--server', setup.sandbox.url, '--label', label];
+}
